@@ -1,0 +1,28 @@
+/** @jest-config-loader esbuild-register */
+import type { Config } from 'jest';
+
+// swc transpiles only; `pnpm typecheck` (part of `pnpm test`) does the type checking once.
+const transform: Config['transform'] = {
+  '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+};
+
+const common: Config = {
+  transform,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'cjs', 'mjs', 'json'],
+  // ESM-only dependencies must be transpiled to CommonJS for jest's module system.
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer)[@/+])'],
+  testPathIgnorePatterns: ['/node_modules/', '/cdk\\.out/', '/dist/'],
+};
+
+const config: Config = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/infra/**/*.test.ts'],
+    },
+  ],
+};
+
+export default config;

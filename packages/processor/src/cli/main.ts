@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError, UsageError, errorMessage } from '../core/errors';
+import { log } from '../log';
+
+/** Each command lives in its own module under ./commands and registers itself here. */
+const commandModules: Array<{ register(program: Command): void }> = [
+];
+
+export function buildProgram(): Command {
+  const program = new Command('cis')
+    .description('CIS File Search ingest: index files for full-text and image-similarity search')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const m of commandModules) m.register(program);
+  return program;
+}
+
+/** Exit codes: 0 done (even if some files failed: they are listed), 2 usage or configuration error, 1 crash. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      process.stderr.write(`cis: ${err.message}\n`);
+      return 2;
+    }
+    log.error({ err }, 'command crashed');
+    process.stderr.write(`cis: ${errorMessage(err)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

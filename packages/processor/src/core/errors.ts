@@ -1,0 +1,37 @@
+/**
+ * The file itself cannot be read: corrupt, encrypted, empty, over a size or pixel cap.
+ * This is a result, not a failure: the file is stored by its metadata with `reason`,
+ * and retrying would give the same answer.
+ */
+export class UnreadableFileError extends Error {
+  override readonly name = 'UnreadableFileError';
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
+  }
+}
+
+/** A failure a retry might fix (network, throttling, an overloaded index). */
+export class RetryableError extends Error {
+  override readonly name = 'RetryableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A configuration setting is missing or invalid; the message names the setting. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** A command line that cannot be carried out as written (bad path, bad number, …). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

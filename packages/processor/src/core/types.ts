@@ -1,0 +1,183 @@
+/**
+ * The contracts between pipeline stages. Each stage is a small module behind one of
+ * these interfaces; local mode and AWS mode differ only in which adapters they plug in.
+ */
+
+/** One file as a source lists it, before any byte is read. */
+export interface SourceEntry {
+  /** Path relative to the source root (local folder) or the object key (S3). Always '/'-separated. */
+  relPath: string;
+  size: number;
+  /** Last modification time, epoch milliseconds. */
+  mtimeMs: number;
+  /** S3 ETag when the source is a bucket. */
+  etag?: string;
+}
+
+/** A file made available on local disk for the extractors. */
+export interface LocalFile {
+  path: string;
+  size: number;
+  /** Removes temporary copies (S3 downloads); a no-op for files that live in the source folder. */
+  release(): Promise<void>;
+}
+
+export interface Source {
+  /** Human-readable location, for logs. */
+  readonly description: string;
+  list(signal?: AbortSignal): AsyncIterable<SourceEntry>;
+  fetch(entry: SourceEntry, signal?: AbortSignal): Promise<LocalFile>;
+}
+
+/** Broad families that select an extractor; `mime` carries the precise type. */
+export type FileKind = 'pdf' | 'image' | 'office' | 'text' | 'other';
+
+export interface DetectedType {
+  mime: string;
+  kind: FileKind;
+  /** True when the extension disagreed with the content; the content wins. */
+  extensionMismatch?: boolean;
+}
+
+/**
+ * What happened to a file.
+ * - indexed: text (and vector, where it applies) extracted and stored.
+ * - metadata_only: stored by path/name/size/mtime/type only, because no reader exists for its type.
+ * - failed: the file could not be read (corrupt, encrypted, too large, …); stored by metadata with `reason`.
+ * - skipped: unchanged since the last run (same content hash); nothing redone.
+ */
+export type FileStatus = 'indexed' | 'metadata_only' | 'failed' | 'skipped';
+
+/** Image handed to OCR: either an encoded file (PNG/JPEG/TIFF/PNM bytes) or raw greyscale/colour pixels. */
+export type OcrImage =
+  | { kind: 'encoded'; data: Uint8Array }
+  | { kind: 'raw'; data: Uint8Array; width: number; height: number; channels: 1 | 3 | 4 };
+
+export type OcrLang = 'jpn' | 'eng';
+
+export interface OcrResult {
+  text: string;
+  /** Mean word confidence 0–100 as tesseract reports it. */
+  confidence: number;
+  /** Language model that produced `text`. */
+  lang: OcrLang;
+  ms: number;
+}
+
+export interface OcrService {
+  recognize(image: OcrImage, opts?: { langs?: OcrLang[]; signal?: AbortSignal }): Promise<OcrResult>;
+  close(): Promise<void>;
+}
+
+/** Output of an extractor. */
+export interface Extraction {
+  text: string;
+  /** Number of pages (1 for unpaged formats, sheets/slides for Office). */
+  pages: number;
+  /** 1-based numbers of pages whose text came from OCR. */
+  ocrPages: number[];
+  /** For images: the picture to embed for similarity search (encoded PNG/JPEG). */
+  image?: Uint8Array;
+  /** Set when the extractor stored metadata only on purpose (e.g. DocuWorks). */
+  metadataOnlyReason?: string;
+  /** Milliseconds spent in OCR within this extraction (part of the extract stage). */
+  ocrMs?: number;
+}
+
+export interface ExtractLimits {
+  /** Refuse images (and rendered pages) with more pixels than this. */
+  maxPixels: number;
+  /** Refuse files larger than this many bytes. */
+  maxFileBytes: number;
+  /** Pages beyond this are not extracted (recorded in the document). */
+  maxPages: number;
+}
+
+export interface ExtractContext {
+  ocr: OcrService;
+  limits: ExtractLimits;
+  signal?: AbortSignal;
+}
+
+export interface ExtractInput {
+  path: string;
+  /** Original file name, for extractors that care (e.g. .csv vs .txt). */
+  name: string;
+  size: number;
+  type: DetectedType;
+}
+
+/** A parser for some file types. The registry picks the highest weight among those claiming the mime type. */
+export interface Extractor {
+  readonly name: string;
+  readonly mimeTypes: readonly string[];
+  readonly weight?: number;
+  extract(input: ExtractInput, ctx: ExtractContext): Promise<Extraction>;
+}
+
+export interface ImageEmbedder {
+  /** Identifies the vector space; vectors of different model ids are never compared. */
+  readonly modelId: string;
+  readonly dimensions: number;
+  embed(image: Uint8Array, signal?: AbortSignal): Promise<Float32Array>;
+}
+
+/** The stored form of one file. */
+export interface IndexDocument {
+  /** Stable id: hash of the relative path (or bucket/key). */
+  id: string;
+  path: string;
+  name: string;
+  size: number;
+  /** ISO 8601. */
+  mtime: string;
+  sha256: string;
+  mime: string;
+  kind: FileKind;
+  pages: number;
+  text: string;
+  ocrPages: number[];
+  status: Exclude<FileStatus, 'skipped'>;
+  reason?: string;
+  vector?: { modelId: string; values: Float32Array };
+  /** ISO 8601 time of indexing. */
+  indexedAt: string;
+  /** Where the file came from in AWS mode. */
+  s3?: { bucket: string; key: string; etag?: string };
+}
+
+/** What an index knows about a stored file, enough to decide whether to redo it. */
+export interface IndexedState {
+  id: string;
+  sha256: string;
+  size: number;
+  status: IndexDocument['status'];
+}
+
+export interface UpsertResult {
+  id: string;
+  ok: boolean;
+  /** Why the index refused the document (e.g. a mapping conflict). */
+  error?: string;
+  /** True when a retry might succeed (overload, timeout); false for a permanent refusal. */
+  retryable?: boolean;
+}
+
+export interface SearchHit {
+  id: string;
+  path: string;
+  score: number;
+  snippet: string;
+}
+
+export interface DocumentIndex {
+  getState(ids: string[]): Promise<Map<string, IndexedState>>;
+  upsert(docs: IndexDocument[]): Promise<UpsertResult[]>;
+  remove(ids: string[]): Promise<void>;
+  search(query: string, opts?: { limit?: number }): Promise<SearchHit[]>;
+  similar(vector: { modelId: string; values: Float32Array }, opts?: { limit?: number }): Promise<SearchHit[]>;
+  close(): Promise<void>;
+}
+
+/** Names of the timed stages, in pipeline order. */
+export type StageName = 'fetch' | 'hash' | 'detect' | 'extract' | 'ocr' | 'embed' | 'index';

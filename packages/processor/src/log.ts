@@ -1,0 +1,17 @@
+import pino from 'pino';
+
+/**
+ * Structured JSON logs on stderr: stdout is reserved for command output (`--json` results),
+ * so scripts can parse one while humans or log shippers read the other.
+ */
+export const log = pino(
+  {
+    level: process.env.CIS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info',
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  },
+  pino.destination({ fd: 2, sync: false }),
+);
+
+export type Logger = typeof log;
