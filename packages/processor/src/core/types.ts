@@ -64,8 +64,16 @@ export interface OcrResult {
   ms: number;
 }
 
+export interface OcrRecognizeOptions {
+  /** Languages to consider; the service picks the model per page. Default: its configured set. */
+  langs?: OcrLang[];
+  /** Resolution of the image in dots per inch, when known; lets the service downscale where accuracy holds. */
+  dpi?: number;
+  signal?: AbortSignal;
+}
+
 export interface OcrService {
-  recognize(image: OcrImage, opts?: { langs?: OcrLang[]; signal?: AbortSignal }): Promise<OcrResult>;
+  recognize(image: OcrImage, opts?: OcrRecognizeOptions): Promise<OcrResult>;
   close(): Promise<void>;
 }
 
