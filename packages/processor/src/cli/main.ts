@@ -5,6 +5,8 @@ import { log } from '../log';
 
 /** Each command lives in its own module under ./commands and registers itself here. */
 const commandModules: Array<{ register(program: Command): void }> = [
+  require('./commands/plan') as typeof import('./commands/plan'),
+  require('./commands/simulate') as typeof import('./commands/simulate'),
 ];
 
 export function buildProgram(): Command {
