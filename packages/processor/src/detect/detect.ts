@@ -104,9 +104,9 @@ async function classifyZip(path: string, hinted: string | undefined): Promise<st
         const mime = OOXML_MAIN_CONTENT_TYPES.get(contentType.toLowerCase());
         if (mime) return mime;
       }
-      const byPart = OOXML_MAIN_PARTS.find(([part]) => zip.has(part));
-      if (byPart) return byPart[1];
     }
+    const byPart = OOXML_MAIN_PARTS.find(([part]) => zip.has(part));
+    if (byPart) return byPart[1];
     // OpenDocument and EPUB store their mime type, uncompressed, as the first entry.
     if (zip.has('mimetype')) {
       const declared = (await zip.readText('mimetype').catch(() => '')).trim();
