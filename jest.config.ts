@@ -4,6 +4,8 @@ import type { Config } from 'jest';
 // swc transpiles only; `pnpm typecheck` (part of `pnpm test`) does the type checking once.
 const transform: Config['transform'] = {
   '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  // pdfjs-dist ships only .mjs; swc turns it into CommonJS (and import.meta.url into a file URL).
+  '^.+\\.mjs$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
 };
 
 const common: Config = {
@@ -11,7 +13,7 @@ const common: Config = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'tsx', 'js', 'cjs', 'mjs', 'json'],
   // ESM-only dependencies must be transpiled to CommonJS for jest's module system.
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer)[@/+])'],
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|pdfjs-dist|pptxgenjs)[@/+])'],
   testPathIgnorePatterns: ['/node_modules/', '/cdk\\.out/', '/dist/'],
 };
 
