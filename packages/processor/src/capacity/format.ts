@@ -22,3 +22,8 @@ export function table(title: string, rows: Array<[string, string]>): string {
   const width = Math.max(...rows.map(([k]) => k.length));
   return [title, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n') + '\n';
 }
+
+/** JSON for scripts: floating-point dust (5000248.000000001) rounded off at 4 decimals. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v), 2) + '\n';
+}

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { numberOption, parseOptions, rateOptionsShape, resolveRate } from '../../capacity/cli-options';
 import { FLEET_DEFAULTS } from '../../capacity/fleet';
-import { duration, num, table, usd, usdRate } from '../../capacity/format';
+import { duration, num, table, toJson, usd, usdRate } from '../../capacity/format';
 import { planLoad, type LoadPlan } from '../../capacity/plan';
 
 const schema = z.object({
@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .description('instances and cost to process a load by a deadline, and the steady-state monthly cost')
     .requiredOption('--files <n>', 'files in the load')
     .requiredOption('--hours <h>', 'deadline, hours')
-    .addOption(new Option('--per-instance <filesPerHour>', 'files one instance processes per hour').conflicts('fromBench'))
+    .addOption(new Option('--per-instance <filesPerHour>', 'files one instance processes per hour (default: 520 per c5.xlarge, scaled by vCPUs)').conflicts('fromBench'))
     .option('--from-bench <file>', 'derive the per-instance rate from `cis index --json` / `pnpm bench` output')
     .option('--bench-vcpus <n>', 'vCPUs of the machine the bench ran on (when its JSON does not say)', '2')
     .option('--instance <type>', 'instance type (fills --price and scales bench rates)', FLEET_DEFAULTS.instanceType)
@@ -59,7 +59,7 @@ export function register(program: Command): void {
         onDemandBase: o.onDemandBase,
         scannerRate: o.scannerRate ?? null,
       };
-      process.stdout.write(o.json ? JSON.stringify(out, null, 2) + '\n' : human(out, plan));
+      process.stdout.write(o.json ? toJson(out) : human(out, plan));
     });
 }
 

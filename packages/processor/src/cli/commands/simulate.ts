@@ -4,7 +4,7 @@ import { UsageError } from '../../core/errors';
 import { log } from '../../log';
 import { numberOption, parseOptions, rateOptionsShape, resolveRate } from '../../capacity/cli-options';
 import { FLEET_DEFAULTS } from '../../capacity/fleet';
-import { duration, num, table, usd } from '../../capacity/format';
+import { duration, num, table, toJson, usd } from '../../capacity/format';
 import { writeSimulation } from '../../capacity/simulation-output';
 import { simulate, type SimulationInput, type SimulationResult } from '../../capacity/simulator';
 import { userPath } from '../paths';
@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--files <n>', 'files a scanner enqueues at --scanner-rate', '0')
     .option('--scanner-rate <filesPerMin>', 'files per minute the scanner enqueues (needed with --files)')
     .option('--inflow <filesPerMin>', 'files per minute that keep arriving throughout', '0')
-    .option('--per-instance <filesPerHour>', 'files one instance processes per hour')
+    .option('--per-instance <filesPerHour>', 'files one instance processes per hour (default: 520 per c5.xlarge, scaled by vCPUs)')
     .option('--from-bench <file>', 'derive the per-instance rate from `cis index --json` / `pnpm bench` output')
     .option('--bench-vcpus <n>', 'vCPUs of the machine the bench ran on (when its JSON does not say)', '2')
     .option('--instance <type>', 'instance type (fills --price and scales bench rates)', FLEET_DEFAULTS.instanceType)
@@ -88,7 +88,7 @@ export function register(program: Command): void {
         input: { ...input, instanceType: rate.instanceType, rateSource: rate.rateSource, scalingAssumption: rate.scalingAssumption },
         files,
       };
-      process.stdout.write(o.json ? JSON.stringify(out, null, 2) + '\n' : human(input, result, rate.instanceType, files));
+      process.stdout.write(o.json ? toJson(out) : human(input, result, rate.instanceType, files));
     });
 }
 
