@@ -180,6 +180,31 @@ describe('97–2003 Office and DocuWorks: metadata only, with reasons', () => {
   });
 });
 
+describe('real 97–2003 files (written by LibreOffice, see legacy-samples/make-legacy.sh)', () => {
+  const sample = (name: string) => join(__dirname, 'legacy-samples', name);
+
+  it.each([
+    ['quote.doc', MIME.doc, 'Word 97–2003 document'],
+    ['invoice.xls', MIME.xls, 'Excel 97–2003 workbook'],
+    ['deck.ppt', MIME.ppt, 'PowerPoint 97–2003 presentation'],
+  ])('%s is detected as %s and stored by metadata with a reason', async (name, mime, label) => {
+    expect(await detectType(sample(name), name)).toEqual({ mime, kind: 'office' });
+    const result = await extract(sample(name));
+    expect(result.metadataOnlyReason).toBe(`${label}: no text reader for this binary format on Node 20`);
+  });
+
+  it.each([
+    ['locked.doc', 'encrypted Word 97–2003 document (password protected)'],
+    ['locked.xls', 'encrypted Excel 97–2003 workbook (password protected)'],
+  ])('password-protected %s is reported as encrypted', async (name, reason) => {
+    await expect(extract(sample(name))).rejects.toThrow(new UnreadableFileError(reason));
+  });
+
+  it('a .doc renamed .xls is still a Word document, flagged', async () => {
+    expect(await detectType(sample('quote.doc'), 'quote.xls')).toEqual({ mime: MIME.doc, kind: 'office', extensionMismatch: true });
+  });
+});
+
 /** A copy of the zip at `path` with some parts replaced, written by cfb's zip writer. */
 async function rewriteZip(path: string, replace: Record<string, string>): Promise<string> {
   const zip = await ZipArchive.open(path);
