@@ -1,5 +1,6 @@
 import sharp from 'sharp';
-import { type PageImage, greyPixels } from './scan-image';
+import { greyPixels } from '../grey-pixels';
+import type { PageImage } from './scan-image';
 import type { PDFDocumentProxy, PDFPageProxy } from './pdfjs';
 
 type RenderParameters = Parameters<PDFPageProxy['render']>[0];

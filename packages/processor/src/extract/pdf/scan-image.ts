@@ -1,5 +1,6 @@
-import sharp, { type Sharp } from 'sharp';
+import sharp from 'sharp';
 import type { OcrImage } from '../../core/types';
+import { greyPixels } from '../grey-pixels';
 import { type PaintedImage, type PdfImageData, type Placement, placement } from './painted-images';
 import type { PDFPageProxy } from './pdfjs';
 
@@ -91,13 +92,6 @@ export async function toOcrImage(data: PdfImageData, where: Placement, maxPixels
     grey = await greyPixels(sharp(grey.data, { raw: { width: grey.width, height: grey.height, channels: 1 } }).rotate(where.quarterTurns * 90));
   }
   return { image: { kind: 'raw', ...grey, channels: 1 }, dpi };
-}
-
-/** sharp turns one-channel raw input into sRGB on the way: ask for b-w output explicitly. */
-export async function greyPixels(pipeline: Sharp): Promise<{ data: Buffer; width: number; height: number }> {
-  const { data, info } = await pipeline.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-  if (info.channels !== 1) throw new Error(`expected 1 grey channel from sharp, got ${info.channels}`);
-  return { data, width: info.width, height: info.height };
 }
 
 /** pdf.js packs 1-bit images by rows padded to whole bytes, a set bit being white. */
