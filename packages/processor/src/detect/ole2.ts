@@ -3,8 +3,11 @@ import * as CFB from 'cfb';
 import { UnreadableFileError, errorMessage } from '../core/errors';
 import { MIME } from './mime';
 
-/** OLE2 files beyond this are classified by extension instead of being parsed whole. */
-export const MAX_OLE2_PARSE_BYTES = 256 * 1024 * 1024;
+/**
+ * OLE2 files beyond this are not parsed (the reader holds the whole file in memory): they are
+ * classified by extension and stored by metadata without looking inside.
+ */
+export const MAX_OLE2_PARSE_BYTES = 64 * 1024 * 1024;
 
 export type Ole2Container = CFB.CFB$Container;
 

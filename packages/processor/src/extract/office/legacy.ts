@@ -1,7 +1,7 @@
 import { UnreadableFileError } from '../../core/errors';
 import type { Extraction, Extractor, ExtractInput } from '../../core/types';
 import { LEGACY_OFFICE_MIMES, MIME } from '../../detect/mime';
-import { readOle2, streamBytes, type Ole2Container } from '../../detect/ole2';
+import { MAX_OLE2_PARSE_BYTES, readOle2, streamBytes, type Ole2Container } from '../../detect/ole2';
 
 const FIB_IDENT = 0xa5ec;
 const FIB_FLAG_ENCRYPTED = 0x0100;
@@ -11,26 +11,32 @@ const PPT_TOKEN_ENCRYPTED = 0xf3d1c4df;
 
 /**
  * Word, Excel and PowerPoint 97–2003 (.doc/.xls/.ppt). No well-kept CommonJS reader covers
- * these binary formats on Node 20 (SheetJS on npm is 0.18.5 with known advisories;
- * word-extractor reads .doc only and no real 97–2003 file can be produced here to prove it),
- * so these files are stored by metadata with a reason. Encrypted or damaged files are told
- * apart first: they are failures with their own reason, which a future reader would not change.
+ * these binary formats on Node 20: SheetJS on npm is 0.18.5 with known advisories, and
+ * word-extractor 1.0.4 (.doc only) read our LibreOffice-written sample correctly but is not
+ * kept up (it still depends on yauzl 2 and saxes 5). So these files are stored by metadata
+ * with a reason. Encrypted or damaged files are told apart first: they are failures with
+ * their own reason, which a future reader would not change.
  */
 export const legacyOfficeExtractor: Extractor = {
   name: 'office-legacy',
   mimeTypes: LEGACY_OFFICE_MIMES,
   weight: 1,
   async extract(input: ExtractInput): Promise<Extraction> {
-    const container = await readOle2(input.path);
     const format = LEGACY_FORMATS[input.type.mime];
     if (!format) throw new UnreadableFileError(`not a legacy Office type: ${input.type.mime}`);
-    if (format.isEncrypted(container)) throw new UnreadableFileError(`encrypted ${format.label} (password protected)`);
-    return {
+    const metadataOnly = (why: string): Extraction => ({
       text: '',
       pages: 0,
       ocrPages: [],
-      metadataOnlyReason: `${format.label}: no text reader for this binary format on Node 20`,
-    };
+      metadataOnlyReason: `${format.label}: ${why}`,
+    });
+    if (input.size > MAX_OLE2_PARSE_BYTES) {
+      return metadataOnly('no text reader for this binary format on Node 20; too large to inspect');
+    }
+    if (format.isEncrypted(await readOle2(input.path))) {
+      throw new UnreadableFileError(`encrypted ${format.label} (password protected)`);
+    }
+    return metadataOnly('no text reader for this binary format on Node 20');
   },
 };
 
