@@ -72,6 +72,8 @@ async function extractPages(
     }
   }
 
+  // Destroying the document on abort makes pending page reads fail; that is not damage.
+  ctx.signal?.throwIfAborted();
   if (toRead > 0 && unreadable.length === toRead) {
     throw new UnreadableFileError(`PDF is damaged: no page could be read (${unreadable[0]})`);
   }
