@@ -107,16 +107,6 @@ export class ZipArchive {
   }
 }
 
-/** Opens a container, runs `use`, and always closes it. */
-export async function withZip<T>(path: string, use: (zip: ZipArchive) => Promise<T>, limits?: ZipLimits): Promise<T> {
-  const zip = await ZipArchive.open(path, limits);
-  try {
-    return await use(zip);
-  } finally {
-    zip.close();
-  }
-}
-
 function listEntries(zip: ZipFile): Promise<Map<string, Entry>> {
   return new Promise((resolve, reject) => {
     const entries = new Map<string, Entry>();
