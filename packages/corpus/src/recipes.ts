@@ -142,28 +142,29 @@ export async function hybridPdf(seed: string, lang: Lang, textKind: DocKind, sca
 
 export type ScanFormat = 'jpeg' | 'png' | 'png-bilevel' | 'tiff';
 
-/** A scan saved as an image file; TIFF holds every page of the document (multi-page). */
-export async function scanImage(seed: string, lang: Lang, kind: DocKind, format: ScanFormat, dpi = DPI): Promise<Made> {
+/** A scan saved as an image file; a TIFF holds every page of every document given (a batch). */
+export async function scanImage(seed: string, lang: Lang, kinds: DocKind[], format: ScanFormat, dpi = DPI): Promise<Made> {
   const rng = new Rng(seed);
-  const doc = businessDocument(seed, lang, kind);
-  const allPages = paginate(doc.lines);
-  const pages = format === 'tiff' ? allPages : allPages.slice(0, 1);
-  const images = pages.map((lines) => scan(lines, doc, rng, dpi));
+  const docs = kinds.map((kind, i) => businessDocument(`${seed}/doc${i}`, lang, kind));
+  const pages = docs.flatMap((doc) => (format === 'tiff' ? paginate(doc.lines) : paginate(doc.lines).slice(0, 1)).map((lines) => ({ doc, lines })));
+  if (format !== 'tiff') pages.splice(1);
+  const images = pages.map(({ doc, lines }) => scan(lines, doc, rng, dpi));
   let data: Buffer;
   if (format === 'jpeg') data = await encodeJpeg(images[0]!, dpi, 80);
   else if (format === 'png') data = await encodePng(images[0]!, dpi);
   else if (format === 'png-bilevel') data = await encodeBilevelPng(images[0]!, dpi);
   else data = await encodeMultiPageTiff(images, dpi);
-  const ocrPages = pages.map((lines, i) => ({ page: i + 1, lang: OCR_LANG[lang], dpi, text: pageText(lines) }));
+  const ocrPages = pages.map(({ lines }, i) => ({ page: i + 1, lang: OCR_LANG[lang], dpi, text: pageText(lines) }));
   const mime = format === 'jpeg' ? MIME.jpeg : format === 'tiff' ? MIME.tiff : MIME.png;
+  const truth = ocrPages.map((p) => p.text).join('\n');
   return {
     data,
     entry: base({
       kind: 'scan-image',
       mime,
       language: lang,
-      description: `scanned ${kind} (${lang}) as ${format}${format === 'tiff' ? `, ${pages.length} page(s)` : ''}, ${dpi} dpi`,
-      expectedWords: wordsIn(doc.expectedWords, ocrPages.map((p) => p.text).join('\n')),
+      description: `scanned ${[...new Set(pages.map((p) => p.doc.kind))].join(' + ')} (${lang}) as ${format}${format === 'tiff' ? `, ${pages.length} page(s)` : ''}, ${dpi} dpi`,
+      expectedWords: wordsIn(docs.flatMap((d) => d.expectedWords), truth),
       pages: pages.length,
       ocrPages,
     }),
@@ -275,6 +276,6 @@ export function hugeImage(): Made {
 
 /** A PNG scan saved with a .pdf name: content must win over the extension. */
 export async function pngNamedPdf(seed: string): Promise<Made> {
-  const made = await scanImage(seed, 'en', 'invoice', 'png-bilevel');
+  const made = await scanImage(seed, 'en', ['invoice'], 'png-bilevel');
   return { data: made.data, entry: { ...made.entry, description: `${made.entry.description}; named .pdf (extension lies)`, defect: 'extension says PDF, content is PNG' } };
 }

@@ -12,7 +12,7 @@ export function sampleSpecs(): FileSpec[] {
   const photo = once(() => r.photoFile(s('photo'), 'landscape', 1280, 960));
   return [
     { path: '見積書_スキャン.pdf', make: () => r.scannedPdf(s('scan-ja'), 'ja', ['quotation'], 60) },
-    { path: 'invoice_scan.png', make: () => r.scanImage(s('scan-en'), 'en', 'invoice', 'png-bilevel') },
+    { path: 'invoice_scan.png', make: () => r.scanImage(s('scan-en'), 'en', ['invoice'], 'png-bilevel') },
     { path: '請求書.pdf', make: () => r.bornDigitalPdf(s('digital-ja'), 'ja', 'invoice', 'cjk-not-embedded') },
     { path: '納品書_受領印.pdf', make: () => r.hybridPdf(s('hybrid-ja'), 'ja', 'delivery', 'minutes') },
     { path: 'photo_landscape.jpg', make: photo },
@@ -67,12 +67,12 @@ export function benchSpecs(size: BenchSize): FileSpec[] {
       const format = (['jpeg', 'png', 'png-bilevel'] as const)[i % 3]!;
       const ext = format === 'jpeg' ? 'jpg' : 'png';
       const path = `scans/${lang}/image_${lang}_${String(i + 1).padStart(2, '0')}.${ext}`;
-      specs.push({ path, make: () => r.scanImage(seed(path), lang, kindAt(lang, i + 1), format) });
+      specs.push({ path, make: () => r.scanImage(seed(path), lang, [kindAt(lang, i + 1)], format) });
     }
     for (let i = 0; i < n.tiff[li]!; i++) {
       const path = `scans/${lang}/batch_${lang}_${String(i + 1).padStart(2, '0')}.tif`;
-      // Contracts run to two pages: a multi-page TIFF.
-      specs.push({ path, make: () => r.scanImage(seed(path), lang, lang === 'ja' ? 'contract' : 'letter', 'tiff') });
+      // A batch from the document feeder: two documents, one multi-page TIFF.
+      specs.push({ path, make: () => r.scanImage(seed(path), lang, [kindAt(lang, i + 2), kindAt(lang, i + 3)], 'tiff') });
     }
     for (let i = 0; i < n.office; i++) {
       for (const format of ['docx', 'xlsx', 'pptx'] as const) {

@@ -71,15 +71,15 @@ export function applyScanLook(img: GreyImage, look: ScanLook, rng: Rng): GreyIma
 
 function pipeline(img: GreyImage, dpi: number): ReturnType<typeof sharp> {
   // A slight blur stands in for the optics of a flatbed scanner.
-  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } }).blur(0.55).withDensity(dpi);
+  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } }).blur(0.55).toColourspace('b-w').withDensity(dpi);
 }
 
 export function encodeJpeg(img: GreyImage, dpi: number, quality: number): Promise<Buffer> {
-  return pipeline(img, dpi).toColourspace('b-w').jpeg({ quality }).toBuffer();
+  return pipeline(img, dpi).jpeg({ quality }).toBuffer();
 }
 
 export function encodePng(img: GreyImage, dpi: number): Promise<Buffer> {
-  return pipeline(img, dpi).toColourspace('b-w').png({ compressionLevel: 9 }).toBuffer();
+  return pipeline(img, dpi).png({ compressionLevel: 9 }).toBuffer();
 }
 
 /** Several pages as one TIFF, one page per directory (how document scanners write batches). */
@@ -87,10 +87,12 @@ export async function encodeMultiPageTiff(pages: GreyImage[], dpi: number): Prom
   const { width, height } = pages[0]!;
   if (pages.some((p) => p.width !== width || p.height !== height)) throw new Error('TIFF pages must share one size');
   const blurred = await Promise.all(pages.map((p) => pipeline(p, dpi).raw().toBuffer()));
+  if (blurred.some((b) => b.length !== width * height)) throw new Error('expected one grey channel per scanned page');
   const stacked = Buffer.concat(blurred);
   const pxPerMm = dpi / 25.4;
   return sharp(stacked, { raw: { width, height: height * pages.length, channels: 1, pageHeight: height } })
-    .tiff({ compression: 'lzw', predictor: 'horizontal', xres: pxPerMm, yres: pxPerMm })
+    .toColourspace('b-w')
+    .tiff({ compression: 'jpeg', quality: 75, xres: pxPerMm, yres: pxPerMm })
     .toBuffer();
 }
 

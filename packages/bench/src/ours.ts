@@ -1,0 +1,68 @@
+import Database from 'better-sqlite3';
+import { repoRoot } from '@cis/corpus';
+import { existsSync, rmSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { runMeasured, type ProcessRun } from './run';
+import type { FileOutcome } from './score';
+
+/** The `cis index --json` summary, as far as the bench reads it. */
+export interface OursSummary {
+  files: number;
+  indexed: number;
+  skipped: number;
+  metadataOnly?: number;
+  failed: Array<{ path: string; reason: string }>;
+  ocrPages: number;
+  seconds: number;
+  filesPerMin: number;
+  stages: Record<string, { p50Ms: number; p95Ms: number; totalMs: number }>;
+}
+
+export interface OursRun {
+  process: ProcessRun;
+  summary?: OursSummary;
+  outcomes?: Map<string, FileOutcome>;
+  /** Why ours could not be measured (CLI missing, crash, unparsable output). */
+  error?: string;
+}
+
+/**
+ * Runs `cis index <dir> --db <tmp> --json` as `pnpm cis` does, but through `node --import tsx`
+ * so that the measured process tree holds the pipeline and nothing of pnpm itself.
+ */
+export async function runOurs(filesDir: string, workDir: string): Promise<OursRun> {
+  const db = join(workDir, 'ours.db');
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+  const root = repoRoot();
+  const run = await runMeasured(process.execPath, ['--import', 'tsx', 'packages/processor/src/cli/main.ts', 'index', filesDir, '--db', db, '--json'], {
+    cwd: root,
+    env: { ...process.env, INIT_CWD: root },
+  });
+  const tail = run.stderr.trim().split('\n').slice(-5).join('\n');
+  if (run.code !== 0) return { process: run, error: `exit ${run.code}: ${tail}` };
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  let summary: OursSummary;
+  try {
+    summary = JSON.parse(line) as OursSummary;
+  } catch {
+    return { process: run, error: `no JSON summary on stdout: ${line.slice(0, 200)}` };
+  }
+  if (!existsSync(db)) return { process: run, summary, error: `no index database at ${db}` };
+  return { process: run, summary, outcomes: readOutcomes(db, filesDir) };
+}
+
+/** What the index stored per file (text, status, reason), by path relative to the corpus root. */
+function readOutcomes(db: string, filesDir: string): Map<string, FileOutcome> {
+  const conn = new Database(db, { readonly: true });
+  try {
+    const rows = conn.prepare('SELECT path, text, status, reason FROM docs').all() as Array<{ path: string; text: string; status: string; reason: string | null }>;
+    return new Map(
+      rows.map((r) => {
+        const rel = isAbsolute(r.path) ? relative(filesDir, r.path).split('\\').join('/') : r.path;
+        return [rel, { path: rel, status: r.status, text: r.text, reason: r.reason ?? undefined }];
+      }),
+    );
+  } finally {
+    conn.close();
+  }
+}
