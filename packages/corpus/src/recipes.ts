@@ -257,7 +257,8 @@ export async function truncatedPdf(seed: string): Promise<Made> {
 }
 
 export function garbagePdf(seed: string): Made {
-  return { data: garbage(new Rng(seed), 48 * 1024), entry: bad(MIME.octet, 'random bytes named .pdf', 'not a PDF') };
+  // Content wins over the name: unknown bytes have no reader, so they are kept by metadata.
+  return { data: garbage(new Rng(seed), 48 * 1024), entry: bad(MIME.octet, 'random bytes named .pdf', 'not a PDF (random bytes)', 'metadata_only') };
 }
 
 export async function encryptedPdf(seed: string): Promise<Made> {

@@ -55,6 +55,7 @@ describe('samples/MANIFEST.json', () => {
       const rebuilt = await buildSet(dir, 'samples', sampleSpecs());
       expect(rebuilt.entries.map((e) => [e.path, e.sha256])).toEqual(committed.entries.map((e) => [e.path, e.sha256]));
       expect(rebuilt.entries).toEqual(committed.entries);
+      expect(rebuilt.generatorVersion).toBe(committed.generatorVersion);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
