@@ -6,7 +6,7 @@ import { UnreadableFileError } from '../core/errors';
 import type { ExtractLimits, OcrImage, OcrService } from '../core/types';
 import { PAGE_SEPARATOR } from './page-text';
 import { extractPdf, pdfExtractor } from './pdf';
-import { A4, encryptPdf, greyAt, japaneseNonEmbeddedPdf, mixedPdf, patternPng, textPdf } from './pdf/fixtures';
+import { A4, bilevelScanPdf, encryptPdf, greyAt, japaneseNonEmbeddedPdf, mixedPdf, patternPng, textPdf } from './pdf/fixtures';
 import { loadPdfjs } from './pdf/pdfjs';
 
 const limits: ExtractLimits = { maxPixels: 100_000_000, maxFileBytes: 1 << 30, maxPages: 2000 };
@@ -108,6 +108,26 @@ describe('pdfExtractor', () => {
     const image = rawOf(calls[0]);
     expect([image.width, image.height, image.channels]).toEqual([800, 1131, 1]);
     expect(calls[0].dpi).toBe(97);
+  });
+
+  it('unpacks a 1-bit scan to grey bytes', async () => {
+    const white = (x: number, y: number) => (x >> 2) % 2 === (y >> 3) % 2;
+    const { calls } = await extract(bilevelScanPdf(1003, 1417, white));
+    const image = rawOf(calls[0]);
+    expect([image.width, image.height, image.channels]).toEqual([1003, 1417, 1]);
+    let mismatches = 0;
+    for (let y = 0; y < image.height; y++) {
+      for (let x = 0; x < image.width; x++) if (image.data[y * image.width + x] !== (white(x, y) ? 255 : 0)) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+    expect(calls[0].dpi).toBe(121);
+  });
+
+  it('finds the scan inside a form XObject and places it by the form matrix', async () => {
+    const { result, calls } = await extract(bilevelScanPdf(1003, 1417, (x) => x % 3 === 0, { inForm: true }));
+    expect(result.ocrPages).toEqual([1]);
+    expect(rawOf(calls[0])).toMatchObject({ width: 1003, height: 1417 });
+    expect(calls[0].dpi).toBe(121);
   });
 
   it('turns the scan of a /Rotate 90 page upright before OCR', async () => {

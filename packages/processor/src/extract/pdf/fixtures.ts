@@ -114,6 +114,32 @@ export function japaneseNonEmbeddedPdf(lines: string[]): Uint8Array {
   ]);
 }
 
+/**
+ * One A4 page showing a 1-bit DeviceGray image (how CCITT and JBIG2 office scans decode):
+ * pixel (x, y) is white where `white(x, y)`. Uncompressed, so the bits are exactly these.
+ */
+export function bilevelScanPdf(
+  width: number,
+  height: number,
+  white: (x: number, y: number) => boolean,
+  opts: { inForm?: boolean } = {},
+): Uint8Array {
+  const stride = (width + 7) >> 3;
+  const bits = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) if (white(x, y)) bits[y * stride + (x >> 3)] |= 0x80 >> (x & 7);
+  }
+  const pixels = bits.toString('latin1');
+  const image = `<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceGray /BitsPerComponent 1 /Length ${bits.length} >>\nstream\n${pixels}\nendstream`;
+  const page = (xobject: string) =>
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << ${xobject} >> >> /Contents 5 0 R >>`;
+  const catalog = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>'];
+  if (!opts.inForm) return rawPdf([...catalog, page('/Im1 4 0 R'), image, stream('q 595 0 0 842 0 0 cm /Im1 Do Q')]);
+  // Some scanners wrap the image in a form XObject whose /Matrix places it.
+  const form = `<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Matrix [595 0 0 842 0 0] /Resources << /XObject << /Im1 4 0 R >> >> /Length 9 >>\nstream\n/Im1 Do\n\nendstream`;
+  return rawPdf([...catalog, page('/Fm1 6 0 R'), image, stream('q /Fm1 Do Q'), form]);
+}
+
 /** Encrypts with qpdf (AES-256). An empty user password opens without one; permissions then only bind viewers. */
 export async function encryptPdf(pdf: Uint8Array, userPassword: string): Promise<Uint8Array> {
   await run(path.join(repoRoot(), 'scripts/apt-ensure.sh'), ['qpdf']);

@@ -41,8 +41,13 @@ export function multiply(m: Matrix, n: Matrix): Matrix {
   ];
 }
 
-function isMatrix(value: unknown): value is Matrix {
-  return Array.isArray(value) && value.length === 6 && value.every((v) => typeof v === 'number');
+/** pdf.js hands matrices over as plain arrays (cm) or Float32Arrays (form XObjects). */
+function asMatrix(value: unknown): Matrix | undefined {
+  // isView, not instanceof: under jest, pdf.js's typed arrays may come from another realm.
+  if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && 'length' in value)) return undefined;
+  const list = Array.from(value as ArrayLike<unknown>);
+  if (list.length !== 6 || !list.every((v) => typeof v === 'number' && Number.isFinite(v))) return undefined;
+  return list as unknown as Matrix;
 }
 
 /**
@@ -51,10 +56,11 @@ function isMatrix(value: unknown): value is Matrix {
  * change the transform: pdf.js applies a form's matrix in paintFormXObjectBegin.
  */
 export function paintedImages(ops: OperatorList, OPS: Pdfjs['OPS'], viewportTransform: readonly number[]): PaintedImage[] {
-  if (!isMatrix(viewportTransform)) throw new TypeError('viewport transform is not a 6-number matrix');
+  const viewport = asMatrix(viewportTransform);
+  if (!viewport) throw new TypeError('viewport transform is not a 6-number matrix');
   const found: PaintedImage[] = [];
   const stack: Matrix[] = [];
-  let ctm: Matrix = viewportTransform;
+  let ctm = viewport;
   for (let i = 0; i < ops.fnArray.length; i++) {
     const fn = ops.fnArray[i];
     const args = (ops.argsArray[i] ?? []) as unknown[];
@@ -68,13 +74,17 @@ export function paintedImages(ops: OperatorList, OPS: Pdfjs['OPS'], viewportTran
       case OPS.paintFormXObjectEnd:
         ctm = stack.pop() ?? ctm;
         break;
-      case OPS.transform:
-        if (isMatrix(args)) ctm = multiply(ctm, args);
+      case OPS.transform: {
+        const m = asMatrix(args);
+        if (m) ctm = multiply(ctm, m);
         break;
-      case OPS.paintFormXObjectBegin:
+      }
+      case OPS.paintFormXObjectBegin: {
         stack.push(ctm);
-        if (isMatrix(args[0])) ctm = multiply(ctm, args[0]);
+        const m = asMatrix(args[0]);
+        if (m) ctm = multiply(ctm, m);
         break;
+      }
       case OPS.paintImageXObject:
         if (typeof args[0] === 'string') found.push({ source: 'xobject', objId: args[0], matrix: ctm });
         break;
