@@ -5,6 +5,9 @@ import { log } from '../log';
 
 /** Each command lives in its own module under ./commands and registers itself here. */
 const commandModules: Array<{ register(program: Command): void }> = [
+  require('./commands/index') as typeof import('./commands/index'),
+  require('./commands/search') as typeof import('./commands/search'),
+  require('./commands/similar') as typeof import('./commands/similar'),
   require('./commands/plan') as typeof import('./commands/plan'),
   require('./commands/simulate') as typeof import('./commands/simulate'),
 ];

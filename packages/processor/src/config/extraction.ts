@@ -30,7 +30,7 @@ const schema = z.object({
 
 /**
  * Extraction and OCR settings shared by local mode and the AWS worker.
- * Defaults: one OCR thread per core; 120 s per page; engines recycled every 200 pages;
+ * Defaults: one OCR thread per core; 120 s per page; engines recycled every 100 pages;
  * 100 megapixels (an A3 page at 600 dpi is 70); 1 GiB files; 2000 pages.
  */
 export function extractionSettings(env: NodeJS.ProcessEnv = process.env): ExtractionSettings {
@@ -45,7 +45,7 @@ export function extractionSettings(env: NodeJS.ProcessEnv = process.env): Extrac
       threads: s.CIS_OCR_THREADS ?? availableParallelism(),
       langs: (s.CIS_OCR_LANGS?.split(',') as OcrLang[] | undefined) ?? ['jpn', 'eng'],
       taskTimeoutMs: (s.CIS_OCR_TIMEOUT_S ?? 120) * 1000,
-      pagesPerWorker: s.CIS_OCR_PAGES_PER_WORKER ?? 200,
+      pagesPerWorker: s.CIS_OCR_PAGES_PER_WORKER ?? 100,
     },
   };
 }

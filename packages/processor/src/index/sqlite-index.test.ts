@@ -52,6 +52,11 @@ describe('SqliteIndex', () => {
     expect(hits[0].snippet).toContain('[見積書]');
   });
 
+  it('gives one-line snippets', async () => {
+    await index.upsert([doc('a.pdf', '件名\n御見積書\n\n合計金額')]);
+    expect((await index.search('見積書'))[0].snippet).toBe('件名 御[見積書] 合計金額');
+  });
+
   it('falls back to substring matching for one- and two-character terms', async () => {
     await index.upsert([doc('a.pdf', '契約の締結について'), doc('b.pdf', '関係ない文章'), doc('c.pdf', '契約 契約 契約')]);
     const hits = await index.search('契約');

@@ -191,7 +191,7 @@ export class SqliteIndex implements DocumentIndex {
         path: r.path,
         score: round(-r.rank),
         // A hit on the path alone leaves the text snippet empty; show the start of the text instead.
-        snippet: r.snip.includes('[') ? r.snip : makeSnippet(r.text, terms),
+        snippet: r.snip.includes('[') ? r.snip.replace(/\s+/g, ' ').trim() : makeSnippet(r.text, terms),
       }));
     }
 

@@ -93,7 +93,7 @@ export async function indexFolder(opts: FolderIndexerOptions): Promise<IndexRunS
     let status: string;
     try {
       const known = (await index.getState([id])).get(id);
-      const file = await source.fetch(entry, signal);
+      const file = await source.fetch(entry);
       try {
         const result = await pipeline.process({ entry, file, id, known, force: opts.force, signal });
         status = result.status;

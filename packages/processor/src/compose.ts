@@ -1,0 +1,39 @@
+import type { ExtractionSettings } from './config/extraction';
+import { Pipeline } from './core/pipeline';
+import type { ImageEmbedder, OcrService } from './core/types';
+import { detectType } from './detect/detect';
+import { localImageEmbedder } from './embed/local-image';
+import { imageExtractor } from './extract/image';
+import { officeExtractors } from './extract/office';
+import { pdfExtractor } from './extract/pdf';
+import { ExtractorRegistry } from './extract/registry';
+import { textExtractors } from './extract/text';
+import { createOcrPool } from './ocr/pool';
+
+export interface PipelineStack {
+  pipeline: Pipeline;
+  ocr: OcrService;
+  close(): Promise<void>;
+}
+
+export function defaultExtractors(): ExtractorRegistry {
+  return new ExtractorRegistry([pdfExtractor, imageExtractor, ...officeExtractors, ...textExtractors]);
+}
+
+/**
+ * The one place where stages are wired together. Local mode and the AWS worker both call
+ * this; they differ only in the embedder (local descriptor vs Bedrock) and the index they
+ * write to.
+ */
+export function composePipeline(settings: ExtractionSettings, opts: { embedder?: ImageEmbedder | null } = {}): PipelineStack {
+  const ocr = createOcrPool({
+    threads: settings.ocr.threads,
+    langs: settings.ocr.langs,
+    taskTimeoutMs: settings.ocr.taskTimeoutMs,
+    recycleAfterPages: settings.ocr.pagesPerWorker,
+    maxInputPixels: settings.limits.maxPixels,
+  });
+  const embedder = opts.embedder === null ? undefined : (opts.embedder ?? localImageEmbedder);
+  const pipeline = new Pipeline({ registry: defaultExtractors(), ocr, detect: detectType, limits: settings.limits, embedder });
+  return { pipeline, ocr, close: () => ocr.close() };
+}
