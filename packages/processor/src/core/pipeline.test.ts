@@ -84,6 +84,13 @@ describe('Pipeline', () => {
     expect(calls).toBe(2);
   });
 
+  it('records what a partial extraction left out', async () => {
+    const p = make([extractor(async () => ({ text: 'p1', pages: 3, ocrPages: [], notes: ['pages 2–3 not extracted: over the limit of 1 pages'] }))]);
+    const r = await p.process(job('a.txt', 5));
+    expect(r.status).toBe('indexed');
+    expect(r.doc).toMatchObject({ pages: 3, reason: 'pages 2–3 not extracted: over the limit of 1 pages' });
+  });
+
   it('stores files nobody can read by metadata, with the reason', async () => {
     const r = await make([]).process(job('doc.xdw', 9));
     expect(r.status).toBe('metadata_only');

@@ -123,16 +123,19 @@ export class Pipeline {
     if (extraction.ocrMs !== undefined) timings.ocr = extraction.ocrMs;
     if (extraction.metadataOnlyReason) return finish(type, 'metadata_only', extraction, extraction.metadataOnlyReason);
 
+    // Partial extractions are stored with what was left out, so nobody mistakes them for whole.
+    const notes = extraction.notes?.length ? extraction.notes.join('; ') : undefined;
     const embedder = this.opts.embedder;
     const image = extraction.image;
-    if (!embedder || !image) return finish(type, 'indexed', extraction);
+    if (!embedder || !image) return finish(type, 'indexed', extraction, notes);
     try {
       const values = await timed(timings, 'embed', () => embedder.embed(image, signal));
-      return finish(type, 'indexed', extraction, undefined, { modelId: embedder.modelId, values });
+      return finish(type, 'indexed', extraction, notes, { modelId: embedder.modelId, values });
     } catch (err) {
       if (!isPermanent(err, signal)) throw err;
       // The text is still worth having; the missing vector is recorded, not hidden.
-      return finish(type, 'indexed', extraction, `image embedding failed: ${errorMessage(err)}`);
+      const failure = `image embedding failed: ${errorMessage(err)}`;
+      return finish(type, 'indexed', extraction, notes ? `${notes}; ${failure}` : failure);
     }
   }
 }

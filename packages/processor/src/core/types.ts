@@ -90,6 +90,8 @@ export interface Extraction {
   metadataOnlyReason?: string;
   /** Milliseconds spent in OCR within this extraction (part of the extract stage). */
   ocrMs?: number;
+  /** Parts that were skipped and why (pages over the limit, a page that could not be read). */
+  notes?: string[];
 }
 
 export interface ExtractLimits {

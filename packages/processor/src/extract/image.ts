@@ -1,9 +1,9 @@
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import { UnreadableFileError, errorMessage } from '../core/errors';
 import { formatBytes } from '../core/format';
-import type { ExtractContext, ExtractInput, Extractor } from '../core/types';
+import type { ExtractContext, ExtractInput, Extraction, Extractor } from '../core/types';
 import { log } from '../log';
-import { type PagedExtraction, joinPages, pageLimitNote } from './page-text';
+import { joinPages, pageLimitNote } from './page-text';
 import { greyPixels } from './grey-pixels';
 
 /**
@@ -25,7 +25,7 @@ export const EMBED_MAX_SIDE = 1024;
 /** Formats whose extra pages are pages of a document; GIF and WebP frames are animation. */
 const PAGED_FORMATS = new Set(['tiff']);
 
-export async function extractImage(input: ExtractInput, ctx: ExtractContext): Promise<PagedExtraction> {
+export async function extractImage(input: ExtractInput, ctx: ExtractContext): Promise<Extraction> {
   if (input.size === 0) throw new UnreadableFileError('image is empty (0 bytes)');
   if (input.size > ctx.limits.maxFileBytes) {
     throw new UnreadableFileError(`image is ${formatBytes(input.size)}, over the ${formatBytes(ctx.limits.maxFileBytes)} size cap`);

@@ -20,12 +20,3 @@ export function pageLimitNote(pageCount: number, maxPages: number): string | und
   const range = first === pageCount ? `page ${first}` : `pages ${first}–${pageCount}`;
   return `${range} not extracted: over the limit of ${maxPages} pages`;
 }
-
-/**
- * An extraction of a paged file that may have skipped parts (pages over the limit, pages
- * that could not be read). `notes` says what and why; proposed for `Extraction` itself so
- * the pipeline can store it as the document's reason.
- */
-export interface PagedExtraction extends Extraction {
-  notes?: string[];
-}

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { UnreadableFileError, errorMessage } from '../core/errors';
 import { formatBytes } from '../core/format';
-import type { ExtractContext, ExtractInput, Extractor } from '../core/types';
+import type { ExtractContext, ExtractInput, Extraction, Extractor } from '../core/types';
 import { log } from '../log';
-import { type PagedExtraction, joinPages, pageLimitNote } from './page-text';
+import { joinPages, pageLimitNote } from './page-text';
 import { PageReadError, type PageResult, extractPage } from './pdf/page';
 import { type PDFDocumentProxy, loadPdfjs, openPdf } from './pdf/pdfjs';
 
@@ -18,7 +18,7 @@ export const pdfExtractor: Extractor = {
   extract: extractPdf,
 };
 
-export async function extractPdf(input: ExtractInput, ctx: ExtractContext): Promise<PagedExtraction> {
+export async function extractPdf(input: ExtractInput, ctx: ExtractContext): Promise<Extraction> {
   if (input.size === 0) throw new UnreadableFileError('PDF is empty (0 bytes)');
   if (input.size > ctx.limits.maxFileBytes) {
     throw new UnreadableFileError(`PDF is ${formatBytes(input.size)}, over the ${formatBytes(ctx.limits.maxFileBytes)} size cap`);
@@ -42,7 +42,7 @@ async function extractPages(
   doc: PDFDocumentProxy,
   input: ExtractInput,
   ctx: ExtractContext,
-): Promise<PagedExtraction> {
+): Promise<Extraction> {
   const started = performance.now();
   const pageCount = doc.numPages;
   const toRead = Math.min(pageCount, ctx.limits.maxPages);
