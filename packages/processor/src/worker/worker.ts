@@ -1,0 +1,330 @@
+import { EventEmitter } from 'node:events';
+import type { StageTimings } from '../core/timing';
+import type { FileStatus, IndexDocument } from '../core/types';
+import type { BulkOp } from '../index/opensearch-bulk';
+import type { BatchOutcome, QueueMessage, WorkQueue } from '../queue/types';
+import { Acker } from './acker';
+import { backoffMs, sleep } from './backoff';
+import type { BulkEvent, BulkIndexer } from './bulk-indexer';
+import { IndexRejectedError, ProcessingTimeoutError, toWorkerError, WorkerError, WorkerStoppingError } from './errors';
+import type { HandlerOutcome, MessageHandler } from './file-message-handler';
+import { Heartbeat, type HeartbeatReport } from './heartbeat';
+
+export interface WorkerOptions {
+  /** Messages being processed (download + extraction) at most; receiving pauses at this count. */
+  filesInFlight: number;
+  receiveBatch: number;
+  visibilitySeconds: number;
+  heartbeatMarginSeconds: number;
+  heartbeatIntervalMs?: number;
+  /** A retryable failure returns its message after this × its receive count (capped by the visibility timeout). */
+  retryDelaySeconds: number;
+  fileTimeoutMs: number;
+  /** Everything is released or acknowledged within this time after stop() is called. */
+  drainDeadlineMs: number;
+  /** Receiving also pauses while this many bytes wait for the index (it is slow or down). */
+  maxPendingIndexBytes: number;
+}
+
+export interface WorkerDeps {
+  queue: WorkQueue;
+  handler: MessageHandler;
+  indexer: BulkIndexer;
+  ops: { indexOp(doc: IndexDocument): BulkOp; deleteOp(id: string): BulkOp };
+}
+
+/** A message whose document is stored and which the queue has deleted. */
+export interface ProcessedInfo {
+  key: string;
+  status: FileStatus | 'removed';
+  reason?: string;
+  receiveCount: number;
+  timings: StageTimings;
+  /** Handler time: download, hash, extraction, OCR, embedding. */
+  processMs: number;
+  /** Wait for the bulk request that stored the document. */
+  indexMs: number;
+  /** From receipt to deletion. */
+  totalMs: number;
+}
+
+export interface WorkerEvents {
+  message_received: [QueueMessage];
+  message_processed: [QueueMessage, ProcessedInfo];
+  /** The message goes back to the queue (at once, or after a delay when a retry may help). */
+  processing_error: [WorkerError, QueueMessage, { returnsInSeconds: number }];
+  /** Released unprocessed because the worker is stopping. */
+  message_released: [QueueMessage, string];
+  batch_received: [{ count: number; ms: number }];
+  empty: [];
+  bulk: [BulkEvent];
+  acked: [{ outcome: BatchOutcome; ms: number }];
+  /** The document is stored but the delete came too late: the message will come back and be skipped. */
+  ack_stale: [QueueMessage, string];
+  ack_error: [QueueMessage, string];
+  heartbeat: [HeartbeatReport];
+  /** The queue could not be reached (receive, heartbeat, release); the worker keeps going. */
+  queue_error: [Error, string];
+  draining: [string];
+  stopped: [];
+}
+
+type Phase = 'processing' | 'indexing' | 'acking';
+
+interface Tracked {
+  message: QueueMessage;
+  phase: Phase;
+  abort: AbortController;
+  settled: boolean;
+}
+
+/**
+ * Consumes file messages in the style of bbc/sqs-consumer (lifecycle events that logging,
+ * metrics and failure records attach to from outside) but without waiting for a batch: every
+ * message is processed on its own, and the next receive happens as soon as a slot is free, so
+ * the OCR pool never idles behind the slowest file of a batch.
+ *
+ * A message is deleted only after OpenSearch acknowledged its document (or the index already
+ * held it). Everything else goes back to the queue: at once when a retry cannot help, so it
+ * reaches the dead-letter queue after maxReceiveCount, or after a delay when a retry may.
+ */
+export class Worker extends EventEmitter<WorkerEvents> {
+  private readonly tracked = new Map<QueueMessage, Tracked>();
+  private readonly heartbeat: Heartbeat;
+  private readonly acker: Acker;
+  private readonly stopController = new AbortController();
+  private processing = 0;
+  private waiters: Array<() => void> = [];
+  private drained: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    private readonly opts: WorkerOptions,
+  ) {
+    super();
+    this.heartbeat = new Heartbeat(
+      deps.queue,
+      { visibilitySeconds: opts.visibilitySeconds, marginSeconds: opts.heartbeatMarginSeconds, intervalMs: opts.heartbeatIntervalMs },
+      (report) => this.emit('heartbeat', report),
+      (err) => this.emit('queue_error', asError(err), 'heartbeat'),
+    );
+    this.acker = new Acker(deps.queue, (outcome, ms) => this.emit('acked', { outcome, ms }));
+    deps.indexer.on('bulk', (e) => {
+      this.emit('bulk', e);
+      this.notify();
+    });
+  }
+
+  get stopping(): boolean {
+    return this.stopController.signal.aborted;
+  }
+
+  /** Messages held by this worker (processing, waiting for the index, or being deleted). */
+  get inFlight(): number {
+    return this.tracked.size;
+  }
+
+  /** Receives and processes until stop() is called; resolves once the drain is complete. */
+  async run(): Promise<void> {
+    this.heartbeat.start();
+    let failures = 0;
+    while (!this.stopping) {
+      await this.room();
+      if (this.stopping) break;
+      const max = Math.min(this.opts.receiveBatch, this.opts.filesInFlight - this.processing);
+      const started = performance.now();
+      let messages: QueueMessage[];
+      try {
+        messages = await this.deps.queue.receive(max, this.stopController.signal);
+        failures = 0;
+      } catch (err) {
+        if (this.stopping) break;
+        this.emit('queue_error', asError(err), 'receive');
+        await sleep(backoffMs(failures++, 500, 20_000), this.stopController.signal).catch(() => {});
+        continue;
+      }
+      if (messages.length === 0) {
+        this.emit('empty');
+        continue;
+      }
+      this.emit('batch_received', { count: messages.length, ms: performance.now() - started });
+      // A stop that arrived during the receive still gets these messages released by the drain.
+      for (const m of messages) this.start(m);
+    }
+    await this.stop('stopped');
+  }
+
+  /**
+   * Stops receiving, releases messages still processing at once (visibility 0), lets documents
+   * already made reach the index and their messages be deleted, and releases whatever is left
+   * when the deadline nears. Idempotent.
+   */
+  stop(reason: string): Promise<void> {
+    this.drained ??= this.drain(reason);
+    return this.drained;
+  }
+
+  private async drain(reason: string): Promise<void> {
+    this.emit('draining', reason);
+    const deadline = Date.now() + this.opts.drainDeadlineMs - Math.min(5000, this.opts.drainDeadlineMs / 4);
+    this.stopController.abort(new WorkerStoppingError(reason));
+    this.notify();
+    const untilDeadline = () => sleep(Math.max(0, deadline - Date.now()));
+
+    const processing = [...this.tracked.values()].filter((t) => t.phase === 'processing');
+    await this.releaseNow(processing, reason);
+    await Promise.race([this.deps.indexer.drain(), untilDeadline()]);
+    await Promise.race([this.settledAll(), untilDeadline()]);
+    await Promise.race([this.acker.flush(), untilDeadline()]);
+    await this.releaseNow([...this.tracked.values()], `${reason} (drain deadline)`);
+    this.deps.indexer.abandon('worker stopped');
+    await this.heartbeat.stop();
+    this.emit('stopped');
+  }
+
+  private start(message: QueueMessage): void {
+    const t: Tracked = { message, phase: 'processing', abort: new AbortController(), settled: false };
+    this.tracked.set(message, t);
+    this.heartbeat.hold(message);
+    this.processing++;
+    this.emit('message_received', message);
+    if (this.stopping) return;
+    void this.process(t);
+  }
+
+  private async process(t: Tracked): Promise<void> {
+    const m = t.message;
+    const timer = setTimeout(() => t.abort.abort(new ProcessingTimeoutError(this.opts.fileTimeoutMs)), this.opts.fileTimeoutMs);
+    const signal = AbortSignal.any([t.abort.signal, this.stopController.signal]);
+    const started = performance.now();
+    let outcome: HandlerOutcome;
+    try {
+      outcome = await this.deps.handler.handle(m, signal);
+    } catch (err) {
+      this.endProcessing(t, timer);
+      if (t.settled) return;
+      if (this.stopping) return this.releaseNow([t], 'worker stopping');
+      await this.fail(t, t.abort.signal.aborted ? toWorkerError(t.abort.signal.reason) : toWorkerError(err));
+      return;
+    }
+    this.endProcessing(t, timer);
+    if (t.settled) return;
+    const processMs = performance.now() - started;
+
+    let indexMs = 0;
+    if (outcome.kind !== 'skip') {
+      t.phase = 'indexing';
+      const op = outcome.kind === 'index' ? this.deps.ops.indexOp(outcome.doc) : this.deps.ops.deleteOp(outcome.id);
+      const indexStart = performance.now();
+      const result = await this.deps.indexer.submit(op);
+      indexMs = performance.now() - indexStart;
+      if (t.settled) return;
+      if (!result.ok) {
+        await this.fail(t, new IndexRejectedError(`OpenSearch refused the document: ${result.error}`, result.retryable ?? false));
+        return;
+      }
+    }
+
+    t.phase = 'acking';
+    const ack = await this.acker.ack(m);
+    this.settle(t);
+    if (ack.kind === 'stale') this.emit('ack_stale', m, ack.reason);
+    else if (ack.kind === 'failed') this.emit('ack_error', m, ack.reason);
+    else {
+      this.emit('message_processed', m, {
+        key: outcome.key,
+        status: outcome.kind === 'index' ? outcome.status : outcome.kind === 'remove' ? 'removed' : 'skipped',
+        reason: outcome.kind === 'index' ? outcome.doc.reason : outcome.kind === 'skip' ? outcome.why : undefined,
+        receiveCount: m.receiveCount,
+        timings: outcome.timings,
+        processMs,
+        indexMs,
+        totalMs: Date.now() - m.receivedAt,
+      });
+    }
+  }
+
+  private endProcessing(t: Tracked, timer: NodeJS.Timeout): void {
+    clearTimeout(timer);
+    if (t.phase !== 'processing') return;
+    t.phase = 'indexing';
+    this.processing--;
+    this.notify();
+  }
+
+  private async fail(t: Tracked, err: WorkerError): Promise<void> {
+    const seconds = err.retryable ? Math.min(this.opts.visibilitySeconds, this.opts.retryDelaySeconds * t.message.receiveCount) : 0;
+    this.settle(t);
+    this.emit('processing_error', err, t.message, { returnsInSeconds: seconds });
+    await this.changeVisibility([t.message], seconds, 'release');
+  }
+
+  private async releaseNow(list: Tracked[], reason: string): Promise<void> {
+    const live = list.filter((t) => !t.settled);
+    if (live.length === 0) return;
+    for (const t of live) {
+      if (t.phase === 'processing') t.abort.abort(new WorkerStoppingError(reason));
+      this.settle(t);
+    }
+    const outcome = await this.changeVisibility(
+      live.map((t) => t.message),
+      0,
+      'release',
+    );
+    const ok = new Set(outcome?.succeeded ?? []);
+    for (const t of live) if (ok.has(t.message.messageId)) this.emit('message_released', t.message, reason);
+  }
+
+  private async changeVisibility(messages: QueueMessage[], seconds: number, what: string): Promise<BatchOutcome | undefined> {
+    try {
+      const outcome = await this.deps.queue.changeVisibility(messages, seconds);
+      for (const f of [...outcome.failed, ...outcome.stale]) {
+        this.emit('queue_error', new Error(`${what} of ${f.messageId} failed: ${f.reason}`), what);
+      }
+      return outcome;
+    } catch (err) {
+      // The message still comes back when its current invisibility ends.
+      this.emit('queue_error', asError(err), what);
+      return undefined;
+    }
+  }
+
+  private settle(t: Tracked): void {
+    if (t.settled) return;
+    t.settled = true;
+    if (t.phase === 'processing') {
+      this.processing--;
+      this.notify();
+    }
+    this.tracked.delete(t.message);
+    this.heartbeat.drop(t.message);
+    if (this.tracked.size === 0) this.notify();
+  }
+
+  /** Resolves when a message may be received: a processing slot is free and the index keeps up. */
+  private async room(): Promise<void> {
+    while (
+      !this.stopping &&
+      (this.processing >= this.opts.filesInFlight || this.deps.indexer.pendingBytes >= this.opts.maxPendingIndexBytes)
+    ) {
+      await this.changed();
+    }
+  }
+
+  private async settledAll(): Promise<void> {
+    while (this.tracked.size > 0) await this.changed();
+  }
+
+  /** Resolves at the next change of slots, pending index bytes or held messages. */
+  private changed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private notify(): void {
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
