@@ -10,6 +10,9 @@ const commandModules: Array<{ register(program: Command): void }> = [
   require('./commands/similar') as typeof import('./commands/similar'),
   require('./commands/plan') as typeof import('./commands/plan'),
   require('./commands/simulate') as typeof import('./commands/simulate'),
+  require('./commands/worker') as typeof import('./commands/worker'),
+  require('./commands/failures') as typeof import('./commands/failures'),
+  require('./commands/index-settings') as typeof import('./commands/index-settings'),
 ];
 
 export function buildProgram(): Command {
