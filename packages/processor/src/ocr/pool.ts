@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ConfigError, UnreadableFileError } from '../core/errors';
 import type { OcrImage, OcrLang, OcrRecognizeOptions, OcrResult, OcrService } from '../core/types';
 import { log } from '../log';
-import type { OcrTask, OcrTaskResult, OcrWorkerConfig } from './protocol';
+import type { OcrPass, OcrTask, OcrTaskResult, OcrWorkerConfig } from './protocol';
 
 /**
  * OCR of one page ran past a time limit; its thread was terminated to stop the work.
@@ -72,7 +72,14 @@ export interface OcrPoolStats {
   enginesRecycled: number;
 }
 
+/** What the pool tells beyond the OcrService contract, for diagnostics and benchmarks. */
+export interface OcrPoolResult extends OcrResult {
+  /** Every tesseract run this page took (a probe, a second language). */
+  passes: OcrPass[];
+}
+
 export interface OcrPool extends OcrService {
+  recognize(image: OcrImage, opts?: OcrRecognizeOptions): Promise<OcrPoolResult>;
   readonly settings: Readonly<OcrPoolSettings>;
   /** Counters since the pool started. */
   readonly stats: Readonly<OcrPoolStats>;
@@ -146,7 +153,7 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
   const stats: OcrPoolStats = { pages: 0, timeouts: 0, unreadable: 0, enginesStarted: 0, enginesRecycled: 0 };
   let closed = false;
 
-  async function recognize(image: OcrImage, opts: OcrRecognizeOptions = {}): Promise<OcrResult> {
+  async function recognize(image: OcrImage, opts: OcrRecognizeOptions = {}): Promise<OcrPoolResult> {
     if (closed) throw new Error('OCR pool is closed');
     const langs = opts.langs?.length ? opts.langs : settings.langs;
     await slots.acquire(opts.signal);
@@ -184,8 +191,11 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
     stats.pages += 1;
     stats.enginesStarted += result.enginesStarted;
     stats.enginesRecycled += result.enginesRecycled;
-    if (result.enginesRecycled > 0) log.debug({ recycled: result.enginesRecycled }, 'OCR engines recycled');
-    return { text: result.text, confidence: result.confidence, lang: result.lang, ms: Math.round(result.ms) };
+    log.debug(
+      { lang: result.lang, ms: Math.round(result.ms), preprocessMs: Math.round(result.preprocessMs), passes: result.passes, recycled: result.enginesRecycled },
+      'OCR page read',
+    );
+    return { text: result.text, confidence: result.confidence, lang: result.lang, ms: Math.round(result.ms), passes: result.passes };
   }
 
   async function close(): Promise<void> {

@@ -48,7 +48,7 @@ export type OcrTaskResult =
       text: string;
       confidence: number;
       lang: OcrLang;
-      /** Milliseconds inside the thread: preprocessing plus every OCR pass. */
+      /** Milliseconds inside the thread: preprocessing plus every OCR pass (not waiting for engines to start). */
       ms: number;
       preprocessMs: number;
       /** Pixels and resolution that tesseract saw. */
