@@ -11,3 +11,16 @@ export function repoRoot(): string {
   }
   return dir;
 }
+
+/** The bundled samples, indexed by the main job. */
+export function samplesDir(): string {
+  return join(repoRoot(), 'samples');
+}
+
+/**
+ * What the samples contain and what indexing them must give. Kept outside samples/ so that
+ * indexing the folder does not index the answers too.
+ */
+export function samplesManifestPath(): string {
+  return join(repoRoot(), 'packages', 'corpus', 'samples.manifest.json');
+}
