@@ -24,6 +24,15 @@ const config: Config = {
       displayName: 'unit',
       testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/infra/**/*.test.ts'],
     },
+    {
+      ...common,
+      // Real servers on 127.0.0.1 (packages/testbed): started once per run, only when a test of this project runs.
+      displayName: 'integration',
+      testMatch: ['<rootDir>/packages/*/src/**/*.itest.ts', '<rootDir>/packages/*/test/**/*.itest.ts', '<rootDir>/infra/**/*.itest.ts'],
+      globalSetup: '<rootDir>/packages/testbed/src/jest/global-setup.ts',
+      globalTeardown: '<rootDir>/packages/testbed/src/jest/global-teardown.ts',
+      testTimeout: 60_000,
+    },
   ],
 };
 

@@ -1,0 +1,6 @@
+export { testbedEnv, NoTestbedError, type TestbedEnv } from './env';
+export { uniqueName, awsClientConfig, createQueuePair, BedrockControl } from './fixtures';
+export { startBedrockStandIn, TITAN_MULTIMODAL, type BedrockStandIn, type FaultKind, type InvocationStats } from './bedrock/standin';
+export { LIMITS as TITAN_LIMITS } from './bedrock/request';
+export { up, down, status, TestbedStartError } from './control';
+export { RESOURCES } from './layout';
