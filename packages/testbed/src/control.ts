@@ -38,6 +38,17 @@ export class TestbedStartError extends Error {
  * answers. Writes `<runDir>/env`.
  */
 export async function up(options: UpOptions): Promise<RunningTestbed> {
+  try {
+    return await upOnce(options);
+  } catch (err) {
+    // Ports are picked free but bound later: another process can take one in between. Once more.
+    if (!(err instanceof TestbedStartError) || !/BindException|Address already in use|EADDRINUSE/.test(err.message)) throw err;
+    log.warn('a port was taken before a server bound it: starting again on fresh ports');
+    return upOnce(options);
+  }
+}
+
+async function upOnce(options: UpOptions): Promise<RunningTestbed> {
   const { runDir } = options;
   const files = runFiles(runDir);
   const existing = await readJson<TestbedState>(files.state);
@@ -144,8 +155,9 @@ async function logTails(runDir: string): Promise<string> {
   for (const name of ['keeper', ...SERVER_NAMES]) {
     const file = join(logs, `${name}.log`);
     if (!existsSync(file)) continue;
-    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n').slice(-15);
-    parts.push(`--- ${file} (last lines)\n${lines.join('\n')}`);
+    const text = await readFile(file, 'utf8');
+    if (/Address already in use/.test(text)) parts.push(`port conflict: "Address already in use" in ${file}`);
+    parts.push(`--- ${file} (last lines)\n${text.trimEnd().split('\n').slice(-15).join('\n')}`);
   }
   return parts.join('\n');
 }
