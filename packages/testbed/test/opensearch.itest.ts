@@ -66,6 +66,15 @@ describe('testbed OpenSearch', () => {
     expect(tokens).not.toContain('を');
   });
 
+  it('offers the plugin\'s built-in kuromoji analyzer and refuses user dictionaries it cannot honour', async () => {
+    expect(await analyze(index, 'kuromoji', '契約書を締結しました')).toEqual(expect.arrayContaining(['契約', '締結']));
+    const withDictionary = client.indices.create({
+      index: uniqueName('dict'),
+      body: { settings: { analysis: { tokenizer: { t: { type: 'kuromoji_tokenizer', mode: 'search', user_dictionary_rules: ['東京スカイツリー,東京 スカイツリー,トウキョウ スカイツリー,カスタム名詞'] } } } } },
+    });
+    await expect(withDictionary).rejects.toThrow(/user dictionaries are not supported/);
+  });
+
   it('also offers the cjk bigram analyzer, the fallback without kuromoji', async () => {
     expect(await analyze(index, 'cjk', '見積書')).toEqual(['見積', '積書']);
   });
