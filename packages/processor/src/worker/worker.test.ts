@@ -151,7 +151,8 @@ describe('Worker', () => {
     await worker.stop('SIGTERM');
     await running;
     expect(Date.now() - t0).toBeLessThan(2000);
-    expect(released.sort()).toEqual([slowId, slow2Id].sort());
+    // The last long poll may hand a just-released message back once more: it is released again.
+    expect([...new Set(released)].sort()).toEqual([slowId, slow2Id].sort());
     expect(queue.log.find((l) => l.op === 'visibility' && l.seconds === 0)?.ids.sort()).toEqual([slowId, slow2Id].sort());
     const visibleNow = await queue.depth();
     expect(visibleNow.visible).toBe(2);

@@ -96,6 +96,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private processing = 0;
   private waiters: Array<() => void> = [];
   private drained: Promise<void> | undefined;
+  private receiving: Promise<void> | undefined;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -127,30 +128,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** Receives and processes until stop() is called; resolves once the drain is complete. */
   async run(): Promise<void> {
     this.heartbeat.start();
-    let failures = 0;
-    while (!this.stopping) {
-      await this.room();
-      if (this.stopping) break;
-      const max = Math.min(this.opts.receiveBatch, this.opts.filesInFlight - this.processing);
-      const started = performance.now();
-      let messages: QueueMessage[];
-      try {
-        messages = await this.deps.queue.receive(max, this.stopController.signal);
-        failures = 0;
-      } catch (err) {
-        if (this.stopping) break;
-        this.emit('queue_error', asError(err), 'receive');
-        await sleep(backoffMs(failures++, 500, 20_000), this.stopController.signal).catch(() => {});
-        continue;
-      }
-      if (messages.length === 0) {
-        this.emit('empty');
-        continue;
-      }
-      this.emit('batch_received', { count: messages.length, ms: performance.now() - started });
-      // A stop that arrived during the receive still gets these messages released by the drain.
-      for (const m of messages) this.start(m);
-    }
+    this.receiving = this.receiveLoop();
+    await this.receiving;
     await this.stop('stopped');
   }
 
@@ -164,18 +143,54 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return this.drained;
   }
 
+  private async receiveLoop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      await this.room();
+      if (this.stopping) break;
+      const max = Math.min(this.opts.receiveBatch, this.opts.filesInFlight - this.processing);
+      const started = performance.now();
+      let messages: QueueMessage[];
+      try {
+        // Not aborted on stop: a long poll abandoned by the client may still be handed messages by
+        // the queue, which would then stay invisible for a whole visibility timeout with nobody
+        // holding them. The drain waits for it (at most the long-poll wait) and releases what it brings.
+        messages = await this.deps.queue.receive(max);
+        failures = 0;
+      } catch (err) {
+        if (this.stopping) break;
+        this.emit('queue_error', asError(err), 'receive');
+        await sleep(backoffMs(failures++, 500, 20_000), this.stopController.signal).catch(() => {});
+        continue;
+      }
+      if (messages.length === 0) {
+        this.emit('empty');
+        continue;
+      }
+      this.emit('batch_received', { count: messages.length, ms: performance.now() - started });
+      for (const m of messages) this.start(m);
+    }
+  }
+
   private async drain(reason: string): Promise<void> {
     this.emit('draining', reason);
     const deadline = Date.now() + this.opts.drainDeadlineMs - Math.min(5000, this.opts.drainDeadlineMs / 4);
     this.stopController.abort(new WorkerStoppingError(reason));
     this.notify();
-    const untilDeadline = () => sleep(Math.max(0, deadline - Date.now()));
+    // One timer for the whole drain, cleared at the end: a pending timer would keep the process alive.
+    const timeUp = new AbortController();
+    const timer = setTimeout(() => timeUp.abort(), Math.max(0, deadline - Date.now()));
+    const untilDeadline = () => new Promise<void>((resolve) => (timeUp.signal.aborted ? resolve() : timeUp.signal.addEventListener('abort', () => resolve())));
+    const inProcessing = () => [...this.tracked.values()].filter((t) => t.phase === 'processing');
 
-    const processing = [...this.tracked.values()].filter((t) => t.phase === 'processing');
-    await this.releaseNow(processing, reason);
+    await this.releaseNow(inProcessing(), reason);
+    // The last long poll may still bring messages (some of those just released): they go straight back.
+    await Promise.race([this.receiving, untilDeadline()]);
+    await this.releaseNow(inProcessing(), reason);
     await Promise.race([this.deps.indexer.drain(), untilDeadline()]);
     await Promise.race([this.settledAll(), untilDeadline()]);
     await Promise.race([this.acker.flush(), untilDeadline()]);
+    clearTimeout(timer);
     await this.releaseNow([...this.tracked.values()], `${reason} (drain deadline)`);
     this.deps.indexer.abandon('worker stopped');
     await this.heartbeat.stop();

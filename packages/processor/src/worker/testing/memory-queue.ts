@@ -23,7 +23,9 @@ export class MemoryQueue implements WorkQueue {
 
   constructor(
     private readonly visibilitySeconds: number,
-    private readonly pollMs = 20,
+    /** Long-poll wait: an empty receive answers after this long. */
+    private readonly waitMs = 100,
+    private readonly pollMs = 10,
   ) {}
 
   send(...bodies: string[]): string[] {
@@ -35,6 +37,7 @@ export class MemoryQueue implements WorkQueue {
   }
 
   async receive(max: number, signal?: AbortSignal): Promise<QueueMessage[]> {
+    const until = Date.now() + this.waitMs;
     for (;;) {
       const now = Date.now();
       const visible = this.stored.filter((m) => m.visibleAt <= now).slice(0, max);
@@ -47,6 +50,7 @@ export class MemoryQueue implements WorkQueue {
           return { messageId: m.id, receiptHandle: m.handle, body: m.body, receiveCount: m.receiveCount, receivedAt: now };
         });
       }
+      if (Date.now() >= until) return [];
       await delay(this.pollMs, undefined, { signal });
     }
   }
