@@ -13,6 +13,7 @@ describe('workerSettings', () => {
     const s = workerSettings({ ...base, CIS_OCR_THREADS: '4' });
     expect(s.queue).toEqual({ receiveBatch: 10, waitSeconds: 20, visibilitySeconds: 900, heartbeatMarginSeconds: 120, retryDelaySeconds: 60 });
     expect(s.filesInFlight).toBe(8);
+    expect(s.prefetch).toBe(8);
     expect(s.bulk.maxBytes).toBe(10_000_000);
     expect(s.opensearch.auth).toEqual({ kind: 'sigv4', region: 'ap-northeast-1', service: 'es' });
     expect(s.opensearch.index).toBe('cis-files');

@@ -40,8 +40,10 @@ export interface WorkerSettings {
     /** A retryable failure returns the message after retryDelaySeconds × its receive count (capped by the visibility timeout). */
     retryDelaySeconds: number;
   };
-  /** Messages received and not yet processed (download + extraction); keeps the OCR pool busy. */
+  /** Messages processed at once (download + extraction); keeps the OCR pool busy. */
   filesInFlight: number;
+  /** Messages received ahead of a free slot, so slots never wait for a receive and receives come in batches. */
+  prefetch: number;
   /** A file still processing after this long is aborted and its message returned. */
   fileTimeoutMs: number;
   bulk: {
@@ -121,6 +123,7 @@ const schema = z.object({
   CIS_S3_FORCE_PATH_STYLE: bool,
 
   CIS_FILES_IN_FLIGHT: optionalNumber(z.number().int().min(1).max(1000)),
+  CIS_PREFETCH: optionalNumber(z.number().int().min(0).max(100)),
   CIS_RECEIVE_BATCH: optionalNumber(z.number().int().min(1).max(10)),
   CIS_RECEIVE_WAIT_S: optionalNumber(z.number().int().min(0).max(20)),
   CIS_VISIBILITY_TIMEOUT_S: optionalNumber(z.number().int().min(2).max(43_200)),
@@ -176,6 +179,7 @@ export function workerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSett
     );
   }
   const partBytes = (s.CIS_DOWNLOAD_PART_MB ?? 16) * MiB;
+  const filesInFlight = s.CIS_FILES_IN_FLIGHT ?? 2 * extraction.ocr.threads;
   const s3Endpoint = s.AWS_ENDPOINT_URL_S3 ?? s.AWS_ENDPOINT_URL;
 
   return {
@@ -193,7 +197,8 @@ export function workerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSett
       heartbeatMarginSeconds,
       retryDelaySeconds: s.CIS_RETRY_DELAY_S ?? 60,
     },
-    filesInFlight: s.CIS_FILES_IN_FLIGHT ?? 2 * extraction.ocr.threads,
+    filesInFlight,
+    prefetch: s.CIS_PREFETCH ?? Math.min(10, filesInFlight),
     fileTimeoutMs: (s.CIS_FILE_TIMEOUT_S ?? 3600) * 1000,
     bulk: {
       // Decimal MB: 10 MB stays under the 10 MiB request limit of small Amazon OpenSearch instance types.

@@ -94,3 +94,14 @@ describe('BulkIndexer', () => {
     expect(calls).toHaveLength(0);
   });
 });
+
+describe('BulkIndexer.expedite', () => {
+  it('sends lingering documents at once', async () => {
+    const { t, calls } = target();
+    const indexer = new BulkIndexer(t, { maxBytes: 1e6, lingerMs: 60_000, retryBudgetMs: 1000 });
+    const p = indexer.submit(op('a'));
+    indexer.expedite();
+    expect(await p).toMatchObject({ ok: true });
+    expect(calls).toHaveLength(1);
+  });
+});

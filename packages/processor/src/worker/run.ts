@@ -85,6 +85,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     { queue, handler, indexer, ops: index },
     {
       filesInFlight: settings.filesInFlight,
+      prefetch: settings.prefetch,
       receiveBatch: settings.queue.receiveBatch,
       visibilitySeconds: settings.queue.visibilitySeconds,
       heartbeatMarginSeconds: settings.queue.heartbeatMarginSeconds,

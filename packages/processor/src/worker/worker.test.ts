@@ -158,6 +158,19 @@ describe('Worker', () => {
     expect(visibleNow.visible).toBe(2);
   });
 
+  it('with prefetch, receives in batches and starts the next file without waiting for a receive', async () => {
+    const { queue, worker, active, processed } = setup({ prefetch: 4 });
+    queue.send(...Array.from({ length: 12 }, (_, i) => `f${i}:30`));
+    const running = worker.run();
+    await until(() => processed.length === 12);
+    await worker.stop('test');
+    await running;
+    const receives = queue.log.filter((l) => l.op === 'receive');
+    expect(active.max).toBe(2);
+    expect(receives.length).toBeLessThanOrEqual(5);
+    expect(Math.max(...receives.map((r) => r.ids.length))).toBe(6);
+  });
+
   it('reports a stale receipt handle instead of calling the message processed', async () => {
     const { queue, worker, processed } = setup();
     const [id] = queue.send('late:5');

@@ -11,8 +11,13 @@ import type { HandlerOutcome, MessageHandler } from './file-message-handler';
 import { Heartbeat, type HeartbeatReport } from './heartbeat';
 
 export interface WorkerOptions {
-  /** Messages being processed (download + extraction) at most; receiving pauses at this count. */
+  /** Messages being processed (download + extraction) at most. */
   filesInFlight: number;
+  /**
+   * Messages received ahead and held (invisible, heartbeated) until a processing slot frees, so a
+   * slot never waits for a receive; refilled in batches once half of them are used. Default 0.
+   */
+  prefetch?: number;
   receiveBatch: number;
   visibilitySeconds: number;
   heartbeatMarginSeconds: number;
@@ -69,7 +74,7 @@ export interface WorkerEvents {
   stopped: [];
 }
 
-type Phase = 'processing' | 'indexing' | 'acking';
+type Phase = 'waiting' | 'processing' | 'indexing' | 'acking';
 
 interface Tracked {
   message: QueueMessage;
@@ -94,6 +99,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly acker: Acker;
   private readonly stopController = new AbortController();
   private processing = 0;
+  private readonly waiting: Tracked[] = [];
   private waiters: Array<() => void> = [];
   private drained: Promise<void> | undefined;
   private receiving: Promise<void> | undefined;
@@ -148,7 +154,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     while (!this.stopping) {
       await this.room();
       if (this.stopping) break;
-      const max = Math.min(this.opts.receiveBatch, this.opts.filesInFlight - this.processing);
+      const max = Math.min(this.opts.receiveBatch, this.capacity() - this.processing - this.waiting.length);
       const started = performance.now();
       let messages: QueueMessage[];
       try {
@@ -181,7 +187,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const timeUp = new AbortController();
     const timer = setTimeout(() => timeUp.abort(), Math.max(0, deadline - Date.now()));
     const untilDeadline = () => new Promise<void>((resolve) => (timeUp.signal.aborted ? resolve() : timeUp.signal.addEventListener('abort', () => resolve())));
-    const inProcessing = () => [...this.tracked.values()].filter((t) => t.phase === 'processing');
+    const inProcessing = () => [...this.tracked.values()].filter((t) => t.phase === 'processing' || t.phase === 'waiting');
 
     await this.releaseNow(inProcessing(), reason);
     // The last long poll may still bring messages (some of those just released): they go straight back.
@@ -198,13 +204,26 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   private start(message: QueueMessage): void {
-    const t: Tracked = { message, phase: 'processing', abort: new AbortController(), settled: false };
+    const t: Tracked = { message, phase: 'waiting', abort: new AbortController(), settled: false };
     this.tracked.set(message, t);
     this.heartbeat.hold(message);
-    this.processing++;
+    this.waiting.push(t);
     this.emit('message_received', message);
-    if (this.stopping) return;
-    void this.process(t);
+    this.dispatch();
+  }
+
+  /** Moves waiting messages into free processing slots. */
+  private dispatch(): void {
+    while (!this.stopping && this.processing < this.opts.filesInFlight && this.waiting.length > 0) {
+      const t = this.waiting.shift() as Tracked;
+      t.phase = 'processing';
+      this.processing++;
+      void this.process(t);
+    }
+  }
+
+  private capacity(): number {
+    return this.opts.filesInFlight + (this.opts.prefetch ?? 0);
   }
 
   private async process(t: Tracked): Promise<void> {
@@ -264,7 +283,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (t.phase !== 'processing') return;
     t.phase = 'indexing';
     this.processing--;
+    this.dispatch();
     this.notify();
+    // The last file in progress is done: nothing will join the pending bulk request for a while.
+    if (this.processing === 0) queueMicrotask(() => this.deps.indexer.expedite());
   }
 
   private async fail(t: Tracked, err: WorkerError): Promise<void> {
@@ -309,18 +331,27 @@ export class Worker extends EventEmitter<WorkerEvents> {
     t.settled = true;
     if (t.phase === 'processing') {
       this.processing--;
+      this.dispatch();
       this.notify();
+    } else if (t.phase === 'waiting') {
+      this.waiting.splice(this.waiting.indexOf(t), 1);
     }
     this.tracked.delete(t.message);
     this.heartbeat.drop(t.message);
     if (this.tracked.size === 0) this.notify();
   }
 
-  /** Resolves when a message may be received: a processing slot is free and the index keeps up. */
+  /**
+   * Resolves when messages should be received: slots and the prefetch buffer have room, the
+   * buffer is down to half (so receives come in batches), and the index keeps up.
+   */
   private async room(): Promise<void> {
+    const lowWater = Math.floor((this.opts.prefetch ?? 0) / 2);
     while (
       !this.stopping &&
-      (this.processing >= this.opts.filesInFlight || this.deps.indexer.pendingBytes >= this.opts.maxPendingIndexBytes)
+      (this.processing + this.waiting.length >= this.capacity() ||
+        this.waiting.length > lowWater ||
+        this.deps.indexer.pendingBytes >= this.opts.maxPendingIndexBytes)
     ) {
       await this.changed();
     }
