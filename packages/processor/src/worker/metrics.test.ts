@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { log } from '../log';
 import { WorkerError } from './errors';
-import type { Worker } from './worker';
+import type { StageTimings } from '../core/timing';
+import type { ProcessedInfo, Worker } from './worker';
 
 describe('attachMetrics', () => {
   // aws-embedded-metrics settles its environment when it is loaded (the worker's process has
@@ -18,7 +19,7 @@ describe('attachMetrics', () => {
     const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
     const metrics = attachMetrics(worker, { instanceId: 'i-0abc', intervalMs: 3_600_000, queue: { depth: async () => ({ visible: 42, inFlight: 3 }) } }, log);
     const m = { messageId: 'm', receiptHandle: 'h', body: '', receiveCount: 1, receivedAt: 0 };
-    const info = (status: string, timings: Record<string, number>) => ({ key: 'k', status, receiveCount: 1, timings, processMs: 1000, indexMs: 5, totalMs: 1100 });
+    const info = (status: ProcessedInfo['status'], timings: StageTimings): ProcessedInfo => ({ key: 'k', status, receiveCount: 1, timings, processMs: 1000, indexMs: 5, totalMs: 1100 });
     worker.emit('message_processed', m, info('indexed', { fetch: 20, ocr: 600, embed: 80 }));
     worker.emit('message_processed', m, info('failed', { fetch: 40 }));
     worker.emit('message_processed', m, info('skipped', {}));
