@@ -195,6 +195,31 @@ describe('worker on the testbed (in process)', () => {
     expect(await queuesEmpty(s)).toEqual({ queue: 0, dlq: 0 });
   }, 120_000);
 
+  it('initial-load mode sets refresh 30 s and no replicas; cis index-settings --restore puts them back', async () => {
+    s = await scenario('initial', { env: { CIS_INITIAL_LOAD: 'true', CIS_OPENSEARCH_REPLICAS: '1' } });
+    const { worker, done } = await startInProcess(s);
+    const settings = async () => {
+      const res = await s!.index.client.indices.getSettings({ index: s!.name, flat_settings: true });
+      const flat = (res.body as Record<string, { settings: Record<string, string> }>)[s!.name].settings;
+      return { refresh: flat['index.refresh_interval'], replicas: flat['index.number_of_replicas'] };
+    };
+    expect(await settings()).toEqual({ refresh: '30s', replicas: '0' });
+    await worker.stop('test done');
+    await done;
+
+    const saved = { ...process.env };
+    Object.assign(process.env, { CIS_OPENSEARCH_INDEX: s.name, CIS_OPENSEARCH_URL: s.tb.opensearchUrl, CIS_OPENSEARCH_REPLICAS: '1' });
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['index-settings', '--restore'])).toBe(0);
+    } finally {
+      write.mockRestore();
+      process.env = saved;
+    }
+    // Default refresh (the setting removed) and the normal replica count (the single test node leaves it unassigned).
+    expect(await settings()).toEqual({ refresh: undefined, replicas: '1' });
+  }, 60_000);
+
   it('drains on a Spot interruption notice from IMDSv2, releasing the file in progress', async () => {
     s = await scenario('spot', { visibilityS: 300 });
     const imds = await fakeImds();
