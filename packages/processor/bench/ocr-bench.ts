@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { OcrLang } from '../src/core/types';
+import type { OcrImage, OcrLang } from '../src/core/types';
 import { createOcrPool, type OcrPoolOptions } from '../src/ocr/pool';
 import { toGreyPage, toPgm } from '../src/ocr/preprocess';
 import type { OcrPass } from '../src/ocr/protocol';
@@ -65,19 +65,20 @@ const out = (line = '') => process.stdout.write(`${line}\n`);
 const f2 = (n: number) => n.toFixed(2);
 const pct = (n: number) => `${(n * 100).toFixed(2)}%`;
 
-async function poolVariant(name: string, pages: BenchPage[], options: OcrPoolOptions, forceLang: boolean): Promise<Variant> {
+type Input = (page: BenchPage) => { image: OcrImage; dpi: number };
+const encoded: Input = (page) => ({ image: { kind: 'encoded', data: copy(page.data) }, dpi: page.dpi });
+
+async function poolVariant(name: string, pages: BenchPage[], options: OcrPoolOptions, forceLang: boolean, input = encoded): Promise<Variant> {
   const pool = createOcrPool({ threads, ...BENCH_LIMITS, ...options });
   try {
     // Warm every thread (start-up is paid once per thread, not per page).
     const warm = pages.filter((p) => p.look === 'clean').slice(0, threads);
-    await Promise.all(warm.map((p) => pool.recognize({ kind: 'encoded', data: copy(p.data) }, { dpi: p.dpi })));
+    await Promise.all(warm.map((p) => pool.recognize(input(p).image, { dpi: input(p).dpi })));
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const runs = await mapConcurrent(pages, threads, async (page) => {
-      const res = await pool.recognize(
-        { kind: 'encoded', data: copy(page.data) },
-        { dpi: page.dpi, langs: forceLang ? [page.lang] : undefined },
-      );
+      const { image, dpi } = input(page);
+      const res = await pool.recognize(image, { dpi, langs: forceLang ? [page.lang] : undefined });
       return { page, seconds: res.ms / 1000, text: res.text, lang: res.lang, passes: res.passes };
     });
     const cpu = process.cpuUsage(cpu0);
@@ -106,7 +107,7 @@ async function preparedFiles(pages: BenchPage[], targetDpi: number) {
       const grey = await toGreyPage({ kind: 'encoded', data: page.data }, page.dpi, limits);
       const file = join(dir, `${page.name}.pgm`);
       writeFileSync(file, toPgm(grey));
-      return { page, file, dpi: grey.dpi! };
+      return { page, file, dpi: grey.dpi!, grey };
     }),
   );
 }
@@ -156,9 +157,16 @@ async function speedAndAccuracy(pages: BenchPage[]) {
       tessdata,
       pages.map((page) => ({ page, file: page.file, dpi: page.dpi })),
     );
-    const native200 = await nativeVariant('native CLI @200dpi', tessdata, await preparedFiles(pages, 200));
-    variants.push(native300, native200);
-    pairs.push([js300, native300], [js200, native200]);
+    const prepared = await preparedFiles(pages, 200);
+    const native200 = await nativeVariant('native CLI @200dpi grey', tessdata, prepared);
+    // The very pixels native reads, handed over raw: neither side decodes or scales anything.
+    const byName = new Map(prepared.map((p) => [p.page.name, p.grey]));
+    const jsGrey = await poolVariant('tesseract.js @200dpi grey', pages, { targetDpi: 200 }, true, (page) => {
+      const g = byName.get(page.name)!;
+      return { image: { kind: 'raw', data: g.grey.slice(), width: g.width, height: g.height, channels: 1 }, dpi: g.dpi! };
+    });
+    variants.push(native300, native200, jsGrey);
+    pairs.push([js300, native300], [jsGrey, native200], [js200, native200]);
   }
   out(speedRows(variants));
   out();

@@ -33,6 +33,15 @@ function threadCpu(): Map<string, number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** 140 dense lines: about half a minute of OCR, far over an 8 s limit even on an idle machine. As grey
+ * raw pixels at their own size they go to tesseract untouched: no image decoding runs meanwhile. */
+async function runawayPage() {
+  const sentence = 'The receiving party shall keep all information confidential for five years';
+  const png = renderLines(Array.from({ length: 140 }, (_, i) => ({ text: `${i} ${sentence}`, font: 'sans' as const, px: 36 })));
+  const { data, info } = await sharp(png).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return { kind: 'raw' as const, data, width: info.width, height: info.height, channels: 1 as const };
+}
+
 describe('createOcrPool', () => {
   let pool: OcrPool;
 
@@ -97,7 +106,7 @@ describe('createOcrPool with one thread, a short time limit and early recycling'
   let pool: OcrPool;
 
   beforeAll(() => {
-    pool = createOcrPool({ threads: 1, langs: ['eng'], taskTimeoutMs: 4_000, recycleAfterPages: 2 });
+    pool = createOcrPool({ threads: 1, langs: ['eng'], taskTimeoutMs: 8_000, recycleAfterPages: 2, maxOcrPixels: 40_000_000 });
   });
   afterAll(() => pool.close());
 
@@ -111,12 +120,8 @@ describe('createOcrPool with one thread, a short time limit and early recycling'
   });
 
   it('stops a runaway page for real: the thread burning CPU on it ends, the pool serves on', async () => {
-    // Seventy dense lines: tens of seconds of OCR, far over the 4 s limit even on an idle machine.
-    const sentence = 'The receiving party shall keep all information confidential for five years';
-    const png = renderLines(Array.from({ length: 70 }, (_, i) => ({ text: `${i} ${sentence}`, font: 'sans' as const, px: 36 })));
-    // Grey raw pixels at their own size go to tesseract untouched: no image decoding runs meanwhile.
-    const { data, info } = await sharp(png).greyscale().raw().toBuffer({ resolveWithObject: true });
-    const raw = { kind: 'raw' as const, data, width: info.width, height: info.height, channels: 1 as const };
+    const raw = await runawayPage();
+    const timeouts = pool.stats.timeouts;
     // Warm: the thread and its engine are up, so reading starts at once.
     await pool.recognize({ kind: 'encoded', data: english });
     const running = pool.recognize(raw);
@@ -136,14 +141,28 @@ describe('createOcrPool with one thread, a short time limit and early recycling'
 
     const err = await outcome;
     expect(err).toBeInstanceOf(OcrTimeoutError);
-    expect((err as OcrTimeoutError).timeoutMs).toBe(4_000);
+    expect((err as OcrTimeoutError).timeoutMs).toBe(8_000);
     expect((err as OcrTimeoutError).phase).toBe('read');
-    expect((err as Error).message).toMatch(/4000 ms/);
+    expect((err as Error).message).toMatch(/8000 ms/);
 
     await sleep(300);
     const alive = new Set(readdirSync('/proc/self/task'));
     expect(alive.has(busiest)).toBe(false);
-    expect(pool.stats.timeouts).toBe(1);
+    expect(pool.stats.timeouts).toBe(timeouts + 1);
+    expect((await pool.recognize({ kind: 'encoded', data: english })).text).toContain('Quotation');
+  });
+
+  it("gives a page up when the caller aborts, before or while it runs", async () => {
+    const timeouts = pool.stats.timeouts;
+    const cancelled = new AbortController();
+    cancelled.abort(new Error('user cancelled'));
+    await expect(pool.recognize({ kind: 'encoded', data: english }, { signal: cancelled.signal })).rejects.toThrow('user cancelled');
+    const stop = new AbortController();
+    const running = pool.recognize(await runawayPage(), { signal: stop.signal });
+    setTimeout(() => stop.abort(new Error('stop now')), 500);
+    await expect(running).rejects.toThrow('stop now');
+    // Counted as the caller's abort, not as a timeout.
+    expect(pool.stats.timeouts).toBe(timeouts);
     expect((await pool.recognize({ kind: 'encoded', data: english })).text).toContain('Quotation');
   });
 });

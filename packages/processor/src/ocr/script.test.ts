@@ -17,7 +17,8 @@ describe('probeStrip', () => {
 
   function page(bands: Array<[number, number]>) {
     const grey = new Uint8Array(width * height).fill(255);
-    for (const [top, bottom] of bands) grey.fill(0, top * width + 40, bottom * width - 40);
+    // Ink from column 40 to 359 of each band's rows.
+    for (const [top, bottom] of bands) for (let y = top; y < bottom; y += 1) grey.fill(0, y * width + 40, y * width + 360);
     return { grey, width, height };
   }
 
@@ -25,16 +26,19 @@ describe('probeStrip', () => {
     const lines: Array<[number, number]> = Array.from({ length: 12 }, (_, i) => [100 + i * 60, 120 + i * 60]);
     const rule: [number, number] = [50, 52];
     const picture: [number, number] = [850, 990];
-    const strip = probeStrip(page([rule, ...lines, picture]), { lines: 3, minInkShare: 0.01 })!;
+    const strip = probeStrip({ ...page([rule, ...lines, picture]), dpi: 100 }, { lines: 3, minInkShare: 0.01, maxInches: 1 })!;
     // Three lines of 20 rows, 4 rows of padding each side, 16 rows of white around each.
     expect(strip.height).toBe(3 * (20 + 8) + 4 * 16);
-    expect(strip.width).toBe(width);
-    const dark = (row: number) => strip.grey[row * width + width / 2]! < 128;
+    // From 4 columns before the ink starts, one inch at 100 dpi.
+    expect(strip.width).toBe(100);
+    expect(strip.grey[30 * 100 + 3]).toBe(255);
+    expect(strip.grey[30 * 100 + 4]).toBe(0);
+    const dark = (row: number) => strip.grey[row * 100 + 50]! < 128;
     const darkRows = Array.from({ length: strip.height }, (_, r) => r).filter(dark);
     expect(darkRows).toHaveLength(60);
   });
 
   it('gives nothing for a blank page', () => {
-    expect(probeStrip(page([]), { lines: 3, minInkShare: 0.01 })).toBeUndefined();
+    expect(probeStrip(page([]), { lines: 3, minInkShare: 0.01, maxInches: 3 })).toBeUndefined();
   });
 });

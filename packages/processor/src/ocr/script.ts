@@ -23,6 +23,8 @@ export interface ProbeOptions {
   lines: number;
   /** Rows with at least this share of dark pixels belong to a text line. */
   minInkShare: number;
+  /** Keep this many inches of each line from where its text starts (a pixel width when the resolution is unknown: × 200). */
+  maxInches: number;
 }
 
 const DARK = 128;
@@ -63,13 +65,23 @@ export function probeStrip(page: GreyPage, opts: ProbeOptions): GreyPage | undef
       ? bands
       : Array.from({ length: opts.lines }, (_, i) => bands[Math.floor(((i + 0.5) * bands.length) / opts.lines)]!);
   const rows = picked.map(([a, b]) => [Math.max(0, a - PADDING), Math.min(height, b + PADDING)] as const);
+  // Only the start of each line: the script shows in a few words, and OCR cost grows with the width.
+  const left = Math.max(0, Math.min(...rows.map(([a, b]) => firstInkColumn(grey, width, a, b))) - PADDING);
+  const outWidth = Math.min(width - left, Math.round(opts.maxInches * (page.dpi ?? 200)));
   const gap = PADDING * 4;
   const outHeight = rows.reduce((sum, [a, b]) => sum + (b - a) + gap, gap);
-  const out = new Uint8Array(width * outHeight).fill(255);
+  const out = new Uint8Array(outWidth * outHeight).fill(255);
   let y = gap;
   for (const [a, b] of rows) {
-    out.set(grey.subarray(a * width, b * width), y * width);
-    y += b - a + gap;
+    for (let r = a; r < b; r += 1, y += 1) out.set(grey.subarray(r * width + left, r * width + left + outWidth), y * outWidth);
+    y += gap;
   }
-  return { grey: out, width, height: outHeight, dpi: page.dpi };
+  return { grey: out, width: outWidth, height: outHeight, dpi: page.dpi };
+}
+
+function firstInkColumn(grey: Uint8Array, width: number, top: number, bottom: number): number {
+  for (let x = 0; x < width; x += 1) {
+    for (let y = top; y < bottom; y += 1) if (grey[y * width + x]! < DARK) return x;
+  }
+  return width;
 }
