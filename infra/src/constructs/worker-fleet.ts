@@ -1,0 +1,287 @@
+import { Aws, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag';
+import type { WorkerBundle } from './worker-bundle';
+import type { WorkerIdentity } from './worker-identity';
+import { INSTANCE_PATHS, workerUserData } from './worker-user-data';
+
+/** The worker's CloudWatch namespace (packages/processor/src/worker/metrics.ts). */
+export const METRICS_NAMESPACE = 'CISFileSearch';
+/** The one model the workers may invoke. */
+export const EMBEDDING_MODEL_ID = 'amazon.titan-embed-image-v1';
+export const DRAIN_HOOK_NAME = 'drain-worker';
+/** systemd waits this much longer than the worker's own drain deadline before it kills the worker. */
+export const STOP_MARGIN_SECONDS = 20;
+
+export interface WorkerFleetProps {
+  prefix: string;
+  vpc: ec2.IVpc;
+  queue: sqs.IQueue;
+  deadLetterQueue: sqs.IQueue;
+  bundle: WorkerBundle;
+  identity: WorkerIdentity;
+  sourceBucket: { name: string; kmsKeyArn?: string };
+  opensearch: { endpoint: string; domainArn?: string };
+  initialLoad: boolean;
+  instanceTypes: string[];
+  minCapacity: number;
+  maxCapacity: number;
+  onDemandBaseCapacity: number;
+  onDemandPercentageAboveBaseCapacity: number;
+  healthCheckGraceSeconds: number;
+  drainTimeoutSeconds: number;
+  workerDrainSeconds: number;
+  rootVolumeGiB: number;
+  visibilityTimeoutSeconds: number;
+  workerEnvironment: Record<string, string>;
+  logRetention: logs.RetentionDays;
+  removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The worker fleet: a launch template (Amazon Linux 2023, IMDSv2 only, no SSH key, SSM access,
+ * a least-privilege role) and a mixed on-demand/spot Auto Scaling group whose instances drain
+ * through a termination lifecycle hook before they go.
+ */
+export class WorkerFleet extends Construct {
+  readonly group: autoscaling.AutoScalingGroup;
+  readonly groupName: string;
+  readonly role: iam.Role;
+  readonly launchTemplate: ec2.LaunchTemplate;
+  readonly userData: ec2.UserData;
+  readonly workerLogGroup: logs.LogGroup;
+  readonly metricsLogGroup: logs.LogGroup;
+  /** What the worker service gets in its environment. */
+  readonly environment: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: WorkerFleetProps) {
+    super(scope, id);
+    // A fixed name: user data and IAM refer to the group, and the group refers to the launch template.
+    this.groupName = `${props.prefix}-workers`;
+
+    this.workerLogGroup = new logs.LogGroup(this, 'WorkerLogs', {
+      logGroupName: `/${props.prefix}/worker`,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    this.metricsLogGroup = new logs.LogGroup(this, 'WorkerMetricLogs', {
+      logGroupName: `/${props.prefix}/worker-metrics`,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+
+    this.role = props.identity.role;
+    this.grantWorkerAccess(props);
+
+    this.environment = {
+      AWS_REGION: Aws.REGION,
+      CIS_QUEUE_URL: props.queue.queueUrl,
+      CIS_DLQ_URL: props.deadLetterQueue.queueUrl,
+      CIS_BUCKET: props.sourceBucket.name,
+      CIS_OPENSEARCH_URL: props.opensearch.endpoint,
+      CIS_INITIAL_LOAD: String(props.initialLoad),
+      CIS_VISIBILITY_TIMEOUT_S: String(props.visibilityTimeoutSeconds),
+      CIS_DRAIN_DEADLINE_S: String(props.workerDrainSeconds),
+      CIS_AUTOSCALING_GROUP_NAME: this.groupName,
+      // aws-embedded-metrics: send to the CloudWatch agent's EMF listener, into this log group.
+      AWS_EMF_ENVIRONMENT: 'EC2',
+      AWS_EMF_LOG_GROUP_NAME: this.metricsLogGroup.logGroupName,
+      AWS_EMF_SERVICE_NAME: 'cis-worker',
+      ...props.workerEnvironment,
+    };
+
+    this.userData = workerUserData({
+      region: Aws.REGION,
+      bundle: { bucket: props.bundle.asset.s3BucketName, key: props.bundle.asset.s3ObjectKey },
+      environment: this.environment,
+      agentConfig: cloudWatchAgentConfig(this.workerLogGroup.logGroupName),
+      lifecycle: { groupName: this.groupName, hookName: DRAIN_HOOK_NAME },
+      stopTimeoutSeconds: props.workerDrainSeconds + STOP_MARGIN_SECONDS,
+    });
+
+    this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      launchTemplateName: `${props.prefix}-worker`,
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      userData: this.userData,
+      role: this.role,
+      securityGroup: props.identity.securityGroup,
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 1,
+      // 1-minute instance metrics: the CPU policy and alarm react in minutes, not tens of minutes.
+      detailedMonitoring: true,
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs(props.rootVolumeGiB, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true, deleteOnTermination: true }),
+        },
+      ],
+    });
+
+    this.group = new autoscaling.AutoScalingGroup(this, 'Group', {
+      autoScalingGroupName: this.groupName,
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      mixedInstancesPolicy: {
+        launchTemplate: this.launchTemplate,
+        launchTemplateOverrides: props.instanceTypes.map((t) => ({ instanceType: new ec2.InstanceType(t) })),
+        instancesDistribution: {
+          onDemandBaseCapacity: props.onDemandBaseCapacity,
+          onDemandPercentageAboveBaseCapacity: props.onDemandPercentageAboveBaseCapacity,
+          spotAllocationStrategy: autoscaling.SpotAllocationStrategy.CAPACITY_OPTIMIZED,
+        },
+      },
+      capacityRebalance: true,
+      minCapacity: props.minCapacity,
+      maxCapacity: props.maxCapacity,
+      // No desiredCapacity: a value here would reset a scaled-out fleet to it on every deploy.
+      // The group starts at minCapacity and scaling owns the rest.
+      healthChecks: autoscaling.HealthChecks.ec2({ gracePeriod: Duration.seconds(props.healthCheckGraceSeconds) }),
+      terminationPolicies: [autoscaling.TerminationPolicy.OLDEST_INSTANCE],
+      groupMetrics: [autoscaling.GroupMetrics.all()],
+    });
+    this.group.addLifecycleHook('DrainHook', {
+      lifecycleHookName: DRAIN_HOOK_NAME,
+      lifecycleTransition: autoscaling.LifecycleTransition.INSTANCE_TERMINATING,
+      heartbeatTimeout: Duration.seconds(props.drainTimeoutSeconds),
+      // If the instance never answers (it crashed), termination goes ahead when the timeout ends.
+      defaultResult: autoscaling.DefaultResult.CONTINUE,
+    });
+    // On the group (propagated at launch) and on the template (its instances and volumes), so both agree.
+    for (const scope of [this.group, this.launchTemplate]) {
+      Tags.of(scope).add('Name', `${props.prefix}-worker`, { applyToLaunchedInstances: true });
+      Tags.of(scope).add('Workload', 'OCR-Processing', { applyToLaunchedInstances: true });
+    }
+
+    acknowledge(
+      this.group.node.defaultChild as autoscaling.CfnAutoScalingGroup,
+      'AwsSolutions-EC26',
+      'The rule cannot follow a MixedInstancesPolicy to its launch template (it throws); that template encrypts the only volume (/dev/xvda, Encrypted: true), which the infra tests assert.',
+    );
+    acknowledge(this.group, 'AwsSolutions-AS3', 'Per-instance scaling notices of a fleet that scales between 2 and 150 would flood the alarm address; failed launches and terminations are sent by an EventBridge rule (Monitoring), capacity is on the dashboard.');
+  }
+
+  private grantWorkerAccess(props: WorkerFleetProps): void {
+    const stack = Stack.of(this);
+    const role = this.role;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ConsumeFileMessages',
+        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+        resources: [props.queue.queueArn],
+      }),
+    );
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'ListSourceBucket', actions: ['s3:ListBucket'], resources: [`arn:${Aws.PARTITION}:s3:::${props.sourceBucket.name}`] }));
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadSourceObjects', actions: ['s3:GetObject'], resources: [`arn:${Aws.PARTITION}:s3:::${props.sourceBucket.name}/*`] }));
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${props.sourceBucket.name}/*]`,
+      'Workers read whichever object a message names; every key of the source bucket is a candidate.',
+    );
+    if (props.sourceBucket.kmsKeyArn) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'DecryptSourceObjects',
+          actions: ['kms:Decrypt'],
+          resources: [props.sourceBucket.kmsKeyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+        }),
+      );
+    }
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadWorkerBundle', actions: ['s3:GetObject'], resources: [props.bundle.objectArn] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'EmbedImages',
+        actions: ['bedrock:InvokeModel'],
+        resources: [`arn:${Aws.PARTITION}:bedrock:${Aws.REGION}::foundation-model/${EMBEDDING_MODEL_ID}`],
+      }),
+    );
+    if (props.opensearch.domainArn) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'IndexDocuments',
+          actions: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'],
+          resources: [props.opensearch.domainArn, `${props.opensearch.domainArn}/*`],
+        }),
+      );
+      acknowledge(
+        role,
+        `AwsSolutions-IAM5[Resource::${nagResource(stack, props.opensearch.domainArn)}/*]`,
+        'Index paths (documents, bulk, templates, the status index) are all under the one domain; HTTP methods are listed, not wildcarded.',
+      );
+    }
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishMetrics',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': ['CWAgent', METRICS_NAMESPACE] } },
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ShipLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [this.workerLogGroup.logGroupArn, this.metricsLogGroup.logGroupArn],
+      }),
+    );
+    // The CloudWatch agent reads its own instance's tags (the group name dimension); DescribeTags has no resource scope.
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'AgentDimensions', actions: ['ec2:DescribeTags'], resources: ['*'] }));
+    const groupArn = `arn:${Aws.PARTITION}:autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/${this.groupName}`;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'LifecycleAndHealth',
+        actions: ['autoscaling:CompleteLifecycleAction', 'autoscaling:SetInstanceHealth'],
+        resources: [groupArn],
+      }),
+    );
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'cloudwatch:PutMetricData (limited by condition to the CWAgent and CISFileSearch namespaces) and ec2:DescribeTags support no resource-level permissions.');
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/${this.groupName}]`,
+      "The group's id is assigned by AWS; the ARN is pinned by the group's name.",
+    );
+  }
+}
+
+/**
+ * CloudWatch agent: memory use per instance and aggregated per group, the worker's log file,
+ * and the EMF listener (TCP 25888) the worker's metrics go through.
+ */
+function cloudWatchAgentConfig(workerLogGroup: string): object {
+  return {
+    agent: { metrics_collection_interval: 60 },
+    metrics: {
+      namespace: 'CWAgent',
+      append_dimensions: { AutoScalingGroupName: '${aws:AutoScalingGroupName}', InstanceId: '${aws:InstanceId}' },
+      aggregation_dimensions: [['AutoScalingGroupName']],
+      metrics_collected: { mem: { measurement: ['mem_used_percent'] } },
+    },
+    logs: {
+      metrics_collected: { emf: {} },
+      logs_collected: {
+        files: { collect_list: [{ file_path: INSTANCE_PATHS.logFile, log_group_name: workerLogGroup, log_stream_name: '{instance_id}' }] },
+      },
+    },
+  };
+}
+
+/** How cdk-nag names a resource in a finding id: literal text, references as <Ref> and <Logical.Attr>. */
+function nagResource(stack: Stack, value: string): string {
+  const render = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    const o = v as Record<string, unknown>;
+    if ('Fn::Join' in o) {
+      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+      return parts.map(render).join(sep);
+    }
+    if ('Ref' in o) return `<${String(o.Ref)}>`;
+    if ('Fn::GetAtt' in o) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
+    return JSON.stringify(v);
+  };
+  return render(stack.resolve(value));
+}

@@ -1,0 +1,133 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+
+/** Where things live on a worker instance. */
+export const INSTANCE_PATHS = {
+  bundleDir: '/opt/cis/worker',
+  envFile: '/etc/cis-worker.env',
+  logFile: '/var/log/cis-worker/worker.log',
+  cacheDir: '/var/cache/cis-worker',
+  agentConfig: '/opt/aws/amazon-cloudwatch-agent/etc/cis-worker.json',
+  lifecycleScript: '/usr/local/bin/cis-lifecycle-watch',
+  /** Amazon Linux 2023 namespaces Node.js majors: nodejs20 installs /usr/bin/node-20. */
+  node: '/usr/bin/node-20',
+} as const;
+
+export const WORKER_SERVICE = 'cis-worker';
+const SERVICE_USER = 'cis-worker';
+
+export interface WorkerUserDataProps {
+  region: string;
+  /** The worker bundle zip (an S3 asset). */
+  bundle: { bucket: string; key: string };
+  /** The worker's environment: KEY → value (values may be CloudFormation tokens). */
+  environment: Record<string, string>;
+  /** CloudWatch agent configuration (JSON-serialisable; `${aws:…}` placeholders are the agent's). */
+  agentConfig: object;
+  lifecycle: { groupName: string; hookName: string };
+  /** systemd's stop timeout: the worker's drain deadline plus a margin. */
+  stopTimeoutSeconds: number;
+}
+
+/**
+ * Boot script of a worker instance (Amazon Linux 2023): installs Node.js 20 and the CloudWatch
+ * agent, downloads and unpacks the bundle, and runs `node cis.js worker` as a systemd service
+ * that restarts on failure (not on exit code 2, a configuration error a restart cannot fix).
+ * A second service watches the instance's target lifecycle state: when the group moves the
+ * instance to Terminating:Wait it stops the worker (SIGTERM: drain) and completes the lifecycle
+ * action. If the script itself fails, the instance reports itself unhealthy and is replaced.
+ */
+export function workerUserData(props: WorkerUserDataProps): ec2.UserData {
+  const p = INSTANCE_PATHS;
+  const ud = ec2.UserData.forLinux();
+  const imds = [
+    'imds() { local t; t=$(curl -sf -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 60" http://169.254.169.254/latest/api/token)',
+    '  curl -sf -H "X-aws-ec2-metadata-token: $t" "http://169.254.169.254/latest/meta-data/$1"; }',
+  ];
+  const envLines = Object.entries(props.environment).map(([k, v]) => `${k}=${v}`);
+
+  ud.addCommands(
+    'set -euxo pipefail',
+    ...imds,
+    `trap 'aws autoscaling set-instance-health --region ${props.region} --instance-id "$(imds instance-id)" --health-status Unhealthy --no-should-respect-grace-period' ERR`,
+    'dnf install -y nodejs20 amazon-cloudwatch-agent unzip logrotate',
+    `useradd --system --no-create-home --shell /sbin/nologin ${SERVICE_USER}`,
+    `install -d -o ${SERVICE_USER} -g ${SERVICE_USER} -m 0750 ${dirOf(p.logFile)} ${p.cacheDir}`,
+
+    `aws s3 cp --region ${props.region} --no-progress "s3://${props.bundle.bucket}/${props.bundle.key}" /tmp/worker-bundle.zip`,
+    `mkdir -p ${p.bundleDir} && unzip -q -o /tmp/worker-bundle.zip -d ${p.bundleDir} && rm /tmp/worker-bundle.zip`,
+
+    `cat > ${p.envFile} <<'EOF'`,
+    ...envLines,
+    'EOF',
+
+    `cat > ${p.agentConfig} <<'EOF'`,
+    JSON.stringify(props.agentConfig),
+    'EOF',
+    `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${p.agentConfig}`,
+
+    `cat > /etc/logrotate.d/${WORKER_SERVICE} <<'EOF'`,
+    `${p.logFile} {`,
+    '  daily',
+    '  maxsize 200M',
+    '  rotate 3',
+    '  compress',
+    '  missingok',
+    '  notifempty',
+    // The service holds the file open in append mode: truncating in place keeps its writes landing.
+    '  copytruncate',
+    '}',
+    'EOF',
+
+    `cat > /etc/systemd/system/${WORKER_SERVICE}.service <<'EOF'`,
+    '[Unit]',
+    'Description=CIS File Search ingest worker',
+    'Wants=network-online.target',
+    'After=network-online.target amazon-cloudwatch-agent.service',
+    '[Service]',
+    `User=${SERVICE_USER}`,
+    `WorkingDirectory=${p.cacheDir}`,
+    `EnvironmentFile=${p.envFile}`,
+    // /tmp is a RAM disk on Amazon Linux 2023: downloads go to the root volume.
+    `Environment=CIS_TEMP_DIR=${p.cacheDir}`,
+    `ExecStart=${p.node} --enable-source-maps ${p.bundleDir}/cis.js worker`,
+    'Restart=on-failure',
+    'RestartSec=5',
+    'RestartPreventExitStatus=2',
+    'KillSignal=SIGTERM',
+    `TimeoutStopSec=${props.stopTimeoutSeconds}`,
+    `StandardOutput=append:${p.logFile}`,
+    `StandardError=append:${p.logFile}`,
+    'LimitNOFILE=65536',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    'EOF',
+
+    `cat > ${p.lifecycleScript} <<'EOF'`,
+    '#!/bin/bash',
+    ...imds,
+    'until [ "$(imds autoscaling/target-lifecycle-state)" = Terminated ]; do sleep 5; done',
+    `systemctl stop ${WORKER_SERVICE}`,
+    `aws autoscaling complete-lifecycle-action --region ${props.region} --auto-scaling-group-name ${props.lifecycle.groupName} ` +
+      `--lifecycle-hook-name ${props.lifecycle.hookName} --instance-id "$(imds instance-id)" --lifecycle-action-result CONTINUE`,
+    'EOF',
+    `chmod 0755 ${p.lifecycleScript}`,
+    "cat > /etc/systemd/system/cis-lifecycle.service <<'EOF'",
+    '[Unit]',
+    'Description=Drain the CIS worker when the Auto Scaling group terminates this instance',
+    '[Service]',
+    `ExecStart=${p.lifecycleScript}`,
+    'Restart=on-failure',
+    'RestartSec=5',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    'EOF',
+
+    'systemctl daemon-reload',
+    `systemctl enable --now ${WORKER_SERVICE}.service cis-lifecycle.service`,
+  );
+  return ud;
+}
+
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/'));
+}
