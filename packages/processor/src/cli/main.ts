@@ -13,6 +13,7 @@ const commandModules: Array<{ register(program: Command): void }> = [
   require('./commands/worker') as typeof import('./commands/worker'),
   require('./commands/failures') as typeof import('./commands/failures'),
   require('./commands/index-settings') as typeof import('./commands/index-settings'),
+  require('./commands/scan') as typeof import('./commands/scan'),
 ];
 
 export function buildProgram(): Command {
