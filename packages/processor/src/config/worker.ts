@@ -76,7 +76,7 @@ export interface WorkerSettings {
   reprocess: boolean;
   spot: { enabled: boolean; imdsEndpoint: string; pollMs: number };
   drainDeadlineMs: number;
-  metrics: { enabled: boolean; intervalMs: number; instanceId?: string };
+  metrics: { enabled: boolean; intervalMs: number; instanceId?: string; autoScalingGroupName?: string };
   extraction: ExtractionSettings;
 }
 
@@ -159,6 +159,7 @@ const schema = z.object({
   CIS_METRICS: bool,
   CIS_METRICS_INTERVAL_S: optionalNumber(z.number().positive().max(3600)),
   CIS_INSTANCE_ID: optionalString,
+  CIS_AUTOSCALING_GROUP_NAME: optionalString,
 });
 
 /**
@@ -234,6 +235,7 @@ export function workerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSett
       enabled: s.CIS_METRICS ?? true,
       intervalMs: (s.CIS_METRICS_INTERVAL_S ?? 60) * 1000,
       instanceId: s.CIS_INSTANCE_ID,
+      autoScalingGroupName: s.CIS_AUTOSCALING_GROUP_NAME,
     },
     extraction,
   };

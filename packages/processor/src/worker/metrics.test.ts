@@ -47,4 +47,20 @@ describe('attachMetrics', () => {
     });
     expect(record.ProcessingThroughput).toBeCloseTo(record.ProcessingRate * 60);
   });
+  it('also publishes under AutoScalingGroupName when the group is known, for the fleet-wide series', async () => {
+    const worker = new EventEmitter() as unknown as Worker;
+    const printed: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    const metrics = attachMetrics(
+      worker,
+      { instanceId: 'i-0abc', autoScalingGroupName: 'cis-dev-workers', intervalMs: 3_600_000, queue: { depth: async () => ({ visible: 0, inFlight: 0 }) } },
+      log,
+    );
+    await metrics.stop();
+    spy.mockRestore();
+
+    const record = JSON.parse(printed[0]);
+    expect(record._aws.CloudWatchMetrics[0].Dimensions).toEqual([['InstanceId'], ['AutoScalingGroupName']]);
+    expect(record).toMatchObject({ InstanceId: 'i-0abc', AutoScalingGroupName: 'cis-dev-workers' });
+  });
 });

@@ -8,6 +8,11 @@ export const METRICS_NAMESPACE = 'CISFileSearch';
 
 export interface MetricsOptions {
   instanceId: string;
+  /**
+   * The fleet's scaling policy, alarms and dashboard read the group-wide series; each record is
+   * published under both dimension sets when the group is known.
+   */
+  autoScalingGroupName?: string;
   intervalMs: number;
   queue: { depth(): Promise<QueueDepth> };
   /** Bedrock request counters, when images are embedded. */
@@ -42,7 +47,7 @@ class Window {
 }
 
 /**
- * CloudWatch metrics in Embedded Metric Format (namespace CISFileSearch, dimension InstanceId),
+ * CloudWatch metrics in Embedded Metric Format (namespace CISFileSearch, dimensions InstanceId and AutoScalingGroupName),
  * one record per interval: throughput, per-stage times, queue depth and failure counts. On EC2
  * the records go to the CloudWatch agent; with AWS_EMF_ENVIRONMENT=Local they are printed.
  */
@@ -78,7 +83,11 @@ export function attachMetrics(worker: Worker, opts: MetricsOptions, log: Logger)
     const throttled = opts.bedrock?.stats.throttled ?? 0;
     const m = createMetricsLogger();
     m.setNamespace(opts.namespace ?? METRICS_NAMESPACE);
-    m.setDimensions({ InstanceId: opts.instanceId });
+    m.setDimensions(
+      opts.autoScalingGroupName
+        ? [{ InstanceId: opts.instanceId }, { AutoScalingGroupName: opts.autoScalingGroupName }]
+        : [{ InstanceId: opts.instanceId }],
+    );
     m.putMetric('ProcessingThroughput', (done.files / minutes) * 60, Unit.Count);
     m.putMetric('ProcessingRate', done.files / minutes, Unit.Count);
     m.putMetric('FilesProcessed', done.files, Unit.Count);

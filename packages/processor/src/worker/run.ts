@@ -102,7 +102,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   const spot = settings.spot.enabled ? new SpotNoticeWatcher(imds, settings.spot.pollMs) : undefined;
   const instanceId = settings.metrics.instanceId ?? (spot ? await instanceIdFrom(imds) : undefined) ?? hostname();
   const metrics = settings.metrics.enabled
-    ? attachMetrics(worker, { instanceId, intervalMs: settings.metrics.intervalMs, queue, bedrock: embedder }, log)
+    ? attachMetrics(worker, { instanceId, autoScalingGroupName: settings.metrics.autoScalingGroupName, intervalMs: settings.metrics.intervalMs, queue, bedrock: embedder }, log)
     : undefined;
 
   // Exit within the drain deadline even if something hangs (a stuck OCR thread, a dead socket).
