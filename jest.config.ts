@@ -13,7 +13,7 @@ const common: Config = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'tsx', 'js', 'cjs', 'mjs', 'json'],
   // ESM-only dependencies must be transpiled to CommonJS for jest's module system.
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|pdfjs-dist|pptxgenjs)[@/+])'],
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(pdfjs-dist|pptxgenjs)[@/+])'],
   testPathIgnorePatterns: ['/node_modules/', '/cdk\\.out/', '/dist/'],
 };
 
