@@ -22,6 +22,17 @@ export interface OpenSearchSettings {
   requestTimeoutMs: number;
 }
 
+export interface BedrockSettings {
+  /** False: images are indexed for their text only. */
+  embedImages: boolean;
+  modelId: string;
+  dimensions: 256 | 384 | 1024;
+  requestsPerSecond: number;
+  concurrency: number;
+  timeoutMs: number;
+  maxAttempts: number;
+}
+
 export interface WorkerSettings {
   queueUrl: string;
   /** Set explicitly, or found at run time from the queue's redrive policy. */
@@ -61,16 +72,7 @@ export interface WorkerSettings {
     maxObjectBytes: number;
     tempRoot?: string;
   };
-  bedrock: {
-    /** False: images are indexed for their text only. */
-    embedImages: boolean;
-    modelId: string;
-    dimensions: 256 | 384 | 1024;
-    requestsPerSecond: number;
-    concurrency: number;
-    timeoutMs: number;
-    maxAttempts: number;
-  };
+  bedrock: BedrockSettings;
   initialLoad: boolean;
   /** Redo files even when the index already holds the same ETag / content. */
   reprocess: boolean;
@@ -112,6 +114,16 @@ const openSearchSchema = z.object({
   CIS_OPENSEARCH_TIMEOUT_S: optionalNumber(z.number().positive().max(600)),
 });
 
+const bedrockSchema = z.object({
+  CIS_EMBED_IMAGES: bool,
+  CIS_BEDROCK_MODEL_ID: z.string().min(1).default('amazon.titan-embed-image-v1'),
+  CIS_BEDROCK_DIMENSIONS: z.enum(['256', '384', '1024'], { message: 'expected 256, 384 or 1024' }).default('1024'),
+  CIS_BEDROCK_RPS: optionalNumber(z.number().positive().max(10_000)),
+  CIS_BEDROCK_CONCURRENCY: optionalNumber(z.number().int().min(1).max(1000)),
+  CIS_BEDROCK_TIMEOUT_S: optionalNumber(z.number().positive().max(600)),
+  CIS_BEDROCK_MAX_ATTEMPTS: optionalNumber(z.number().int().min(1).max(20)),
+});
+
 const schema = z.object({
   CIS_QUEUE_URL: z.string({ message: 'required: the SQS queue URL to read file messages from' }).pipe(url),
   CIS_DLQ_URL: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
@@ -141,14 +153,6 @@ const schema = z.object({
   CIS_MAX_OBJECT_MB: optionalNumber(z.number().positive()),
   CIS_TEMP_DIR: optionalString,
 
-  CIS_EMBED_IMAGES: bool,
-  CIS_BEDROCK_MODEL_ID: z.string().min(1).default('amazon.titan-embed-image-v1'),
-  CIS_BEDROCK_DIMENSIONS: z.enum(['256', '384', '1024'], { message: 'expected 256, 384 or 1024' }).default('1024'),
-  CIS_BEDROCK_RPS: optionalNumber(z.number().positive().max(10_000)),
-  CIS_BEDROCK_CONCURRENCY: optionalNumber(z.number().int().min(1).max(1000)),
-  CIS_BEDROCK_TIMEOUT_S: optionalNumber(z.number().positive().max(600)),
-  CIS_BEDROCK_MAX_ATTEMPTS: optionalNumber(z.number().int().min(1).max(20)),
-
   CIS_INITIAL_LOAD: bool,
   CIS_REPROCESS: bool,
   CIS_SPOT_POLL: bool,
@@ -169,6 +173,7 @@ const schema = z.object({
 export function workerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
   const extraction = extractionSettings(env);
   const opensearch = openSearchSettings(env);
+  const bedrock = bedrockSettings(env);
   const s = parseSettings(schema, env, 'worker settings');
   const region = s.AWS_REGION ?? s.AWS_DEFAULT_REGION;
 
@@ -214,15 +219,7 @@ export function workerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSett
       maxObjectBytes: s.CIS_MAX_OBJECT_MB !== undefined ? Math.round(s.CIS_MAX_OBJECT_MB * MiB) : extraction.limits.maxFileBytes,
       tempRoot: s.CIS_TEMP_DIR,
     },
-    bedrock: {
-      embedImages: s.CIS_EMBED_IMAGES ?? true,
-      modelId: s.CIS_BEDROCK_MODEL_ID,
-      dimensions: Number(s.CIS_BEDROCK_DIMENSIONS) as 256 | 384 | 1024,
-      requestsPerSecond: s.CIS_BEDROCK_RPS ?? 20,
-      concurrency: s.CIS_BEDROCK_CONCURRENCY ?? 10,
-      timeoutMs: (s.CIS_BEDROCK_TIMEOUT_S ?? 30) * 1000,
-      maxAttempts: s.CIS_BEDROCK_MAX_ATTEMPTS ?? 6,
-    },
+    bedrock,
     initialLoad: s.CIS_INITIAL_LOAD ?? false,
     reprocess: s.CIS_REPROCESS ?? false,
     spot: {
@@ -242,6 +239,20 @@ export function workerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSett
 }
 
 /** OpenSearch connection and index settings alone (`cis index-settings`, `cis failures` need no queue or bucket). */
+/** Bedrock Titan image embeddings: the worker's, and `cis similar --opensearch` for its query image. */
+export function bedrockSettings(env: NodeJS.ProcessEnv = process.env): BedrockSettings {
+  const s = parseSettings(bedrockSchema, env, 'Bedrock settings');
+  return {
+    embedImages: s.CIS_EMBED_IMAGES ?? true,
+    modelId: s.CIS_BEDROCK_MODEL_ID,
+    dimensions: Number(s.CIS_BEDROCK_DIMENSIONS) as 256 | 384 | 1024,
+    requestsPerSecond: s.CIS_BEDROCK_RPS ?? 20,
+    concurrency: s.CIS_BEDROCK_CONCURRENCY ?? 10,
+    timeoutMs: (s.CIS_BEDROCK_TIMEOUT_S ?? 30) * 1000,
+    maxAttempts: s.CIS_BEDROCK_MAX_ATTEMPTS ?? 6,
+  };
+}
+
 export function openSearchSettings(env: NodeJS.ProcessEnv = process.env): OpenSearchSettings {
   const s = parseSettings(openSearchSchema, env, 'OpenSearch settings');
   const region = s.AWS_REGION ?? s.AWS_DEFAULT_REGION;

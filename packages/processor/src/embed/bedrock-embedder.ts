@@ -64,6 +64,11 @@ export class BedrockImageEmbedder implements ImageEmbedder {
     this.limiter = new Bottleneck({ maxConcurrent: opts.concurrency, minTime: Math.ceil(1000 / opts.requestsPerSecond) });
   }
 
+  /** Closes the client's sockets. */
+  close(): void {
+    this.client.destroy();
+  }
+
   async embed(image: Uint8Array, signal?: AbortSignal): Promise<Float32Array> {
     const fitted = await fitImageForTitan(image);
     const body = JSON.stringify({

@@ -122,7 +122,11 @@ export function assumedDpi(header: Pick<Metadata, 'density'>, page: { width: num
   return Math.round(long / A4_LONG_SIDE_INCHES);
 }
 
-async function pictureToEmbed(path: string, maxPixels: number): Promise<Uint8Array> {
+/**
+ * What an image's vector is computed from, for indexed files and query images alike: the same
+ * picture must give the same vector whichever side it is on.
+ */
+export async function pictureToEmbed(path: string, maxPixels: number): Promise<Uint8Array> {
   const jpeg = await decode(
     open(path, 0, maxPixels)
       .rotate()

@@ -175,7 +175,8 @@ export class OpenSearchIndex implements DocumentIndex {
       id: h._id,
       path: h._source?.path ?? '',
       score: Math.round((h._score ?? 0) * 1000) / 1000,
-      snippet: h.highlight?.text?.[0] ?? h.highlight?.['text.ngram']?.[0] ?? (h._source?.text ?? '').slice(0, 80),
+      // The n-gram field's highlight marks the query as typed; kuromoji's marks each word of it anywhere.
+      snippet: (h.highlight?.['text.ngram']?.[0] ?? h.highlight?.text?.[0] ?? (h._source?.text ?? '').slice(0, 80)).replace(/\s+/g, ' ').trim(),
     }));
   }
 

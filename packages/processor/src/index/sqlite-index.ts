@@ -177,10 +177,11 @@ export class SqliteIndex implements DocumentIndex {
 
     if (long.length > 0) {
       const match = long.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
+      // A trigram token is one character position: 64 (FTS5's most) gives a readable line.
       const rows = this.db
         .prepare(
           `SELECT d.id, d.path, d.text, bm25(docs_fts, 2.0, 1.0) AS rank,
-                  snippet(docs_fts, 1, '[', ']', '…', 16) AS snip
+                  snippet(docs_fts, 1, '[', ']', '…', 64) AS snip
            FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid
            WHERE docs_fts MATCH ? ${likeClauses.map((c) => `AND ${c}`).join(' ')}
            ORDER BY rank LIMIT ?`,

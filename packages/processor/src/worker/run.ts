@@ -39,14 +39,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   const osClient = createOpenSearchClient(settings.opensearch);
   const { bedrock } = settings;
   const embedder = bedrock.embedImages
-    ? new BedrockImageEmbedder(createBedrockClient({ region, concurrency: bedrock.concurrency }), {
-        modelId: bedrock.modelId,
-        dimensions: bedrock.dimensions,
-        requestsPerSecond: bedrock.requestsPerSecond,
-        concurrency: bedrock.concurrency,
-        timeoutMs: bedrock.timeoutMs,
-        maxAttempts: bedrock.maxAttempts,
-      })
+    ? new BedrockImageEmbedder(createBedrockClient({ region, concurrency: bedrock.concurrency }), bedrock)
     : undefined;
 
   const index = new OpenSearchIndex(osClient, {
@@ -139,6 +132,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       await index.close().catch((err: unknown) => log.debug({ err: errorMessage(err) }, 'closing the OpenSearch client'));
       sqs.destroy();
       s3.destroy();
+      embedder?.close();
       clearTimeout(hardStop);
     }
   })();

@@ -1,39 +1,32 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { UsageError } from '../../core/errors';
 import type { SearchHit } from '../../core/types';
-import { SqliteIndex } from '../../index/sqlite-index';
 import { positiveInt } from '../options';
-import { dbPath } from '../paths';
+import { openSearchTarget, type SearchTargetOptions } from '../search-target';
 
-interface SearchOptions {
-  db?: string;
+interface SearchOptions extends SearchTargetOptions {
   limit: number;
   json?: boolean;
 }
 
+export const OPENSEARCH_OPTION_HELP = 'query the OpenSearch index the AWS workers fill (CIS_OPENSEARCH_URL, CIS_OPENSEARCH_INDEX, … as the worker reads them) instead of the embedded one';
+
 export function register(program: Command): void {
   program
     .command('search')
-    .description('full-text search of the embedded index (Japanese and English)')
+    .description('full-text search (Japanese and English) of the embedded index, or of OpenSearch')
     .argument('<query>', 'words to find; all must match')
     .option('--db <file>', 'index database (default: $CIS_DB or .cis/index.db)')
+    .option('--opensearch', OPENSEARCH_OPTION_HELP)
     .option('--limit <n>', 'number of hits', positiveInt, 10)
     .option('--json', 'print {"hits": [...]} on stdout')
     .action(async (query: string, opts: SearchOptions) => {
-      const index = openExistingIndex(opts.db);
+      const target = openSearchTarget(opts);
       try {
-        printHits(await index.search(query, { limit: opts.limit }), opts.json);
+        printHits(await target.query((index) => index.search(query, { limit: opts.limit })), opts.json);
       } finally {
-        await index.close();
+        await target.close();
       }
     });
-}
-
-export function openExistingIndex(dbOption: string | undefined): SqliteIndex {
-  const db = dbPath(dbOption);
-  if (!existsSync(db)) throw new UsageError(`no index at ${db}: run "cis index <dir>" first, or pass --db`);
-  return new SqliteIndex(db);
 }
 
 export function printHits(hits: SearchHit[], json: boolean | undefined): void {
