@@ -3,6 +3,11 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, UsageError, errorMessage } from '../core/errors';
 import { log } from '../log';
 
+// Node 20 is this project's runtime (Amazon Linux 2023's nodejs20 on the fleet) and the SDK
+// version is pinned by the lockfile: the SDK's every-process notice about future releases
+// needing Node 22 is noise on stderr here. Setting the variable to "false" brings it back.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** Each command lives in its own module under ./commands and registers itself here. */
 const commandModules: Array<{ register(program: Command): void }> = [
   require('./commands/index') as typeof import('./commands/index'),
