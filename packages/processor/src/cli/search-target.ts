@@ -21,7 +21,6 @@ export interface SearchTargetOptions {
  * worker reads them) with Bedrock Titan. Queries never write: nothing here creates an index.
  */
 export interface SearchTarget {
-  index: DocumentIndex;
   imageEmbedder(): ImageEmbedder;
   /** Runs a query, turning "no such index" into a usage error that says where it looked. */
   query(run: (index: DocumentIndex) => Promise<SearchHit[]>): Promise<SearchHit[]>;
@@ -37,7 +36,7 @@ function embedded(dbOption: string | undefined): SearchTarget {
   const db = dbPath(dbOption);
   if (!existsSync(db)) throw new UsageError(`no index at ${db}: run "cis index <dir>" first, or pass --db`);
   const index = new SqliteIndex(db);
-  return { index, imageEmbedder: () => localImageEmbedder, query: (run) => run(index), close: () => index.close() };
+  return { imageEmbedder: () => localImageEmbedder, query: (run) => run(index), close: () => index.close() };
 }
 
 function openSearchService(): SearchTarget {
@@ -47,12 +46,11 @@ function openSearchService(): SearchTarget {
   const index = new OpenSearchIndex(client, { index: settings.index, shards: settings.shards, replicas: settings.replicas, analyzer: settings.analyzer, vectorModels: [] });
   let embedder: BedrockImageEmbedder | undefined;
   return {
-    index,
-    imageEmbedder: () => {
-      const bedrock = bedrockSettings();
-      embedder ??= new BedrockImageEmbedder(createBedrockClient({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION, concurrency: 1 }), bedrock);
-      return embedder;
-    },
+    imageEmbedder: () =>
+      (embedder ??= new BedrockImageEmbedder(
+        createBedrockClient({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION, concurrency: 1 }),
+        bedrockSettings(),
+      )),
     query: async (run) => {
       try {
         return await run(index);

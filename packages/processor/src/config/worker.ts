@@ -238,7 +238,6 @@ export function workerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSett
   };
 }
 
-/** OpenSearch connection and index settings alone (`cis index-settings`, `cis failures` need no queue or bucket). */
 /** Bedrock Titan image embeddings: the worker's, and `cis similar --opensearch` for its query image. */
 export function bedrockSettings(env: NodeJS.ProcessEnv = process.env): BedrockSettings {
   const s = parseSettings(bedrockSchema, env, 'Bedrock settings');
@@ -253,6 +252,7 @@ export function bedrockSettings(env: NodeJS.ProcessEnv = process.env): BedrockSe
   };
 }
 
+/** OpenSearch connection and index settings alone (`cis index-settings`, `cis failures` need no queue or bucket). */
 export function openSearchSettings(env: NodeJS.ProcessEnv = process.env): OpenSearchSettings {
   const s = parseSettings(openSearchSchema, env, 'OpenSearch settings');
   const region = s.AWS_REGION ?? s.AWS_DEFAULT_REGION;
