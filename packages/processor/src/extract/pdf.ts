@@ -6,6 +6,7 @@ import { log } from '../log';
 import { joinPages, pageLimitNote } from './page-text';
 import { PageReadError, type PageResult, extractPage } from './pdf/page';
 import { type PDFDocumentProxy, loadPdfjs, openPdf } from './pdf/pdfjs';
+import { RawJpegPages } from './pdf/raw-jpeg-scan';
 
 /**
  * PDFs through pdf.js (legacy build, Node 20): the text layer page by page; pages without
@@ -29,8 +30,12 @@ export async function extractPdf(input: ExtractInput, ctx: ExtractContext): Prom
   const doc = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const stop = () => void doc.destroy();
   ctx.signal?.addEventListener('abort', stop, { once: true });
+  // Opened on the first page that needs OCR, so born-digital files never pay for it; from a
+  // second read of the file, as pdf.js takes ownership of (detaches) the bytes it was given.
+  let raw: Promise<RawJpegPages | undefined> | undefined;
+  const rawPages = () => (raw ??= readFile(input.path).then((again) => RawJpegPages.open(again), () => undefined));
   try {
-    return await extractPages(pdfjs, doc, input, ctx);
+    return await extractPages(pdfjs, doc, input, ctx, rawPages);
   } finally {
     ctx.signal?.removeEventListener('abort', stop);
     await doc.destroy();
@@ -42,6 +47,7 @@ async function extractPages(
   doc: PDFDocumentProxy,
   input: ExtractInput,
   ctx: ExtractContext,
+  rawPages: () => Promise<RawJpegPages | undefined>,
 ): Promise<Extraction> {
   const started = performance.now();
   const pageCount = doc.numPages;
@@ -57,7 +63,7 @@ async function extractPages(
     ctx.signal?.throwIfAborted();
     let result: PageResult;
     try {
-      result = await readPage(pdfjs, doc, n, ctx);
+      result = await readPage(pdfjs, doc, n, ctx, rawPages);
     } catch (err) {
       if (!(err instanceof PageReadError)) throw err;
       unreadable.push(`page ${n}: ${err.message}`);
@@ -99,12 +105,13 @@ async function readPage(
   doc: PDFDocumentProxy,
   n: number,
   ctx: ExtractContext,
+  rawPages: () => Promise<RawJpegPages | undefined>,
 ): Promise<PageResult> {
   const page = await doc.getPage(n).catch((err: unknown) => {
     throw new PageReadError(errorMessage(err), { cause: err });
   });
   try {
-    return await extractPage(pdfjs, doc, page, ctx);
+    return await extractPage(pdfjs, doc, page, ctx, rawPages);
   } finally {
     // Frees the page's decoded images and fonts before the next page is read.
     page.cleanup();

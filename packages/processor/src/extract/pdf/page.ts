@@ -3,7 +3,8 @@ import type { ExtractContext } from '../../core/types';
 import { type PaintedImage, paintedImages, placement } from './painted-images';
 import type { PDFDocumentProxy, PDFPageProxy, Pdfjs } from './pdfjs';
 import { renderPageGrey } from './render';
-import { MIN_SCAN_SHARE, type PageImage, decodedImage, pickScanImage, toOcrImage } from './scan-image';
+import type { RawJpegPages } from './raw-jpeg-scan';
+import { MIN_SCAN_SHARE, type PageImage, decodedImage, jpegToOcrImage, pickScanImage, toOcrImage } from './scan-image';
 import { textLayer, visibleCharCount } from './text-layer';
 
 /**
@@ -47,19 +48,31 @@ export interface PageResult {
 /**
  * One page: its text layer, and for a scan the OCR of its embedded image (rendering the
  * page only when no single image holds the scan). Text pages never reach the operator
- * list, which is where pdf.js decodes images.
+ * list, which is where pdf.js decodes images; a page that only draws one JPEG does not
+ * either: `rawPages` hands its bytes to sharp.
  */
 export async function extractPage(
   pdfjs: Pdfjs,
   doc: PDFDocumentProxy,
   page: PDFPageProxy,
   ctx: ExtractContext,
+  rawPages?: () => Promise<RawJpegPages | undefined>,
 ): Promise<PageResult> {
   const layer = await parsing(textLayer(page));
   const chars = visibleCharCount(layer);
   if (chars >= SPARSE_TEXT_CHARS) return { kind: 'text', text: layer, ocrMs: 0 };
 
   const viewport = page.getViewport({ scale: 1 });
+  const raw = (await rawPages?.())?.scan(page.pageNumber - 1, viewport.transform);
+  if (raw) {
+    // A JPEG sharp cannot read goes the pdf.js way below, which reports what is wrong with it.
+    const source = await jpegToOcrImage(raw.jpeg, raw, placement(raw.matrix, viewport), ctx.limits.maxPixels).catch(() => undefined);
+    if (source) {
+      const ocr = await ctx.ocr.recognize(source.image, { dpi: source.dpi, signal: ctx.signal });
+      return { kind: 'scan', text: chars > 0 ? `${layer}\n${ocr.text}` : ocr.text, scanFrom: 'embedded', ocrMs: ocr.ms };
+    }
+  }
+
   const ops = await parsing(page.getOperatorList());
   const images = paintedImages(ops, pdfjs.OPS, viewport.transform);
   const kind = classifyPage(chars, images, viewport);

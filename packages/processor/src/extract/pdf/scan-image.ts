@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { OcrImage } from '../../core/types';
 import { greyPixels } from '../grey-pixels';
 import { type PaintedImage, type PdfImageData, type Placement, placement } from './painted-images';
@@ -84,14 +84,29 @@ export async function toOcrImage(data: PdfImageData, where: Placement, maxPixels
     limitInputPixels: false,
   });
   if (channels === 4) pipeline = pipeline.flatten({ background: '#ffffff' });
-  if (scale < 1) pipeline = pipeline.resize(Math.max(1, Math.floor(width * scale)), Math.max(1, Math.floor(height * scale)), { fit: 'fill' });
+  return { image: await uprightGrey(pipeline, { width, height }, scale, where), dpi };
+}
+
+/**
+ * A scanned page's JPEG (see raw-jpeg-scan.ts) decoded by sharp, as upright grey pixels scaled
+ * like toOcrImage's. Orientation comes from the placement only, as pdf.js ignores EXIF too.
+ */
+export async function jpegToOcrImage(jpeg: Uint8Array, size: { width: number; height: number }, where: Placement, maxPixels: number): Promise<PageImage> {
+  const scale = Math.min(1, Math.sqrt(maxPixels / (size.width * size.height)));
+  const dpi = imageDpi(size.width * scale, size.height * scale, where);
+  const pipeline = sharp(jpeg, { limitInputPixels: false });
+  return { image: await uprightGrey(pipeline, size, scale, where), dpi };
+}
+
+async function uprightGrey(pipeline: Sharp, size: { width: number; height: number }, scale: number, where: Placement): Promise<PageImage['image']> {
+  if (scale < 1) pipeline = pipeline.resize(Math.max(1, Math.floor(size.width * scale)), Math.max(1, Math.floor(size.height * scale)), { fit: 'fill' });
   let grey = await greyPixels(pipeline);
   // The resize above is in unrotated terms; rotating in a second pass keeps it unambiguous
   // (sharp orders rotate and resize by its own rules, not by call order). Rotated scans are rare.
   if (where.quarterTurns !== 0) {
     grey = await greyPixels(sharp(grey.data, { raw: { width: grey.width, height: grey.height, channels: 1 } }).rotate(where.quarterTurns * 90));
   }
-  return { image: { kind: 'raw', ...grey, channels: 1 }, dpi };
+  return { kind: 'raw', ...grey, channels: 1 };
 }
 
 /** pdf.js packs 1-bit images by rows padded to whole bytes, a set bit being white. */
