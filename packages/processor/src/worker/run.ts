@@ -125,7 +125,6 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     try {
       await worker.run();
     } finally {
-      process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
       spot?.stop();
       await metrics?.stop();
       await Promise.allSettled([stack.close(), source.close()]);
@@ -134,6 +133,9 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       s3.destroy();
       embedder?.close();
       clearTimeout(hardStop);
+      // Only now: a signal repeated during the clean-up (a launcher such as tsx relays the one its
+      // process group got) would otherwise meet the default handler and kill the process mid-way.
+      process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
     }
   })();
   return { worker, done };
