@@ -63,25 +63,37 @@ export async function extractPage(
   if (chars >= SPARSE_TEXT_CHARS) return { kind: 'text', text: layer, ocrMs: 0 };
 
   const viewport = page.getViewport({ scale: 1 });
-  const raw = (await rawPages?.())?.scan(page.pageNumber - 1, viewport.transform);
-  if (raw) {
-    // A JPEG sharp cannot read goes the pdf.js way below, which reports what is wrong with it.
-    const source = await jpegToOcrImage(raw.jpeg, raw, placement(raw.matrix, viewport), ctx.limits.maxPixels).catch(() => undefined);
-    if (source) {
-      const ocr = await ctx.ocr.recognize(source.image, { dpi: source.dpi, signal: ctx.signal });
-      return { kind: 'scan', text: chars > 0 ? `${layer}\n${ocr.text}` : ocr.text, scanFrom: 'embedded', ocrMs: ocr.ms };
-    }
-  }
+  const fromJpeg = await storedJpeg(page, viewport, ctx, rawPages);
+  if (fromJpeg) return readScan(layer, chars, { source: fromJpeg, scanFrom: 'embedded' }, ctx);
 
   const ops = await parsing(page.getOperatorList());
   const images = paintedImages(ops, pdfjs.OPS, viewport.transform);
   const kind = classifyPage(chars, images, viewport);
   if (kind !== 'scan') return { kind, text: layer, ocrMs: 0 };
+  return readScan(layer, chars, await scanPixels(doc, page, images, viewport, ctx), ctx);
+}
 
-  const { source, scanFrom } = await scanPixels(doc, page, images, viewport, ctx);
+/** OCR of a scanned page; a sparse text layer (a stamp) is kept before it. */
+async function readScan(
+  layer: string,
+  chars: number,
+  { source, scanFrom }: { source: PageImage; scanFrom: 'embedded' | 'render' },
+  ctx: ExtractContext,
+): Promise<PageResult> {
   const ocr = await ctx.ocr.recognize(source.image, { dpi: source.dpi, signal: ctx.signal });
-  const text = chars > 0 ? `${layer}\n${ocr.text}` : ocr.text;
-  return { kind, text, scanFrom, ocrMs: ocr.ms };
+  return { kind: 'scan', text: chars > 0 ? `${layer}\n${ocr.text}` : ocr.text, scanFrom, ocrMs: ocr.ms };
+}
+
+/** The page's pixels from its JPEG as stored, when the page only draws that (see raw-jpeg-scan.ts). */
+async function storedJpeg(
+  page: PDFPageProxy,
+  viewport: { width: number; height: number; transform: number[] },
+  ctx: ExtractContext,
+  rawPages: (() => Promise<RawJpegPages | undefined>) | undefined,
+): Promise<PageImage | undefined> {
+  const raw = (await rawPages?.())?.scan(page.pageNumber - 1, viewport.transform);
+  // A JPEG sharp cannot read goes the pdf.js way, which reports what is wrong with it.
+  return raw && jpegToOcrImage(raw.jpeg, raw, placement(raw.matrix, viewport), ctx.limits.maxPixels).catch(() => undefined);
 }
 
 async function scanPixels(
