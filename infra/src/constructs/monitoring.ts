@@ -148,22 +148,8 @@ export class Monitoring extends Construct {
 
   /** CPU (EC2) and memory (CloudWatch agent) across the group. */
   monitorResources(p: { groupName: string; cpuPercent: number; memoryPercent: number }): void {
-    const cpu = (statistic: string) =>
-      new cloudwatch.Metric({
-        namespace: 'AWS/EC2',
-        metricName: 'CPUUtilization',
-        dimensionsMap: { AutoScalingGroupName: p.groupName },
-        statistic,
-        period: FIVE_MINUTES,
-      });
-    const memory = (statistic: string) =>
-      new cloudwatch.Metric({
-        namespace: 'CWAgent',
-        metricName: 'mem_used_percent',
-        dimensionsMap: { AutoScalingGroupName: p.groupName },
-        statistic,
-        period: FIVE_MINUTES,
-      });
+    const cpu = (statistic: string) => groupMetric('AWS/EC2', 'CPUUtilization', p.groupName, { statistic, period: FIVE_MINUTES });
+    const memory = (statistic: string) => groupMetric('CWAgent', 'mem_used_percent', p.groupName, { statistic, period: FIVE_MINUTES });
     this.alarm('CpuHigh', cpu('Average'), {
       description: `Group CPU above ${p.cpuPercent}% for 15 minutes (scaling should have added capacity).`,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -225,14 +211,7 @@ export class Monitoring extends Construct {
   /** The group's size; alarm when no instance is in service. EventBridge reports failed launches and terminations. */
   monitorCapacity(p: { groupName: string; minInService: number }): void {
     const group = (metricName: string, label?: string) =>
-      new cloudwatch.Metric({
-        namespace: 'AWS/AutoScaling',
-        metricName,
-        dimensionsMap: { AutoScalingGroupName: p.groupName },
-        statistic: 'Average',
-        period: Duration.minutes(1),
-        label,
-      });
+      groupMetric('AWS/AutoScaling', metricName, p.groupName, { statistic: 'Average', period: Duration.minutes(1), label });
     this.alarm('NoInstanceInService', group('GroupInServiceInstances').with({ period: FIVE_MINUTES, statistic: 'Minimum' }), {
       description: `Fewer than ${p.minInService} worker instance(s) in service for 10 minutes.`,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -266,7 +245,7 @@ export class Monitoring extends Construct {
   }
 
   private workerMetric(metricName: string, groupName: string, statistic: string, label: string, period = Duration.minutes(1)): cloudwatch.Metric {
-    return new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { AutoScalingGroupName: groupName }, statistic, period, label });
+    return groupMetric(METRICS_NAMESPACE, metricName, groupName, { statistic, period, label });
   }
 
   private alarm(id: string, metric: cloudwatch.Metric | cloudwatch.MathExpression, props: Omit<cloudwatch.CreateAlarmOptions, 'alarmName' | 'alarmDescription'> & { description: string }): cloudwatch.Alarm {
@@ -288,6 +267,11 @@ export class Monitoring extends Construct {
     this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: `## ${title}`, width: 24, height: 1 }));
     this.dashboard.addWidgets(...widgets);
   }
+}
+
+/** A metric of the worker group: EC2, the agent, Auto Scaling and the workers all key it by AutoScalingGroupName. */
+function groupMetric(namespace: string, metricName: string, groupName: string, props: { statistic: string; period: Duration; label?: string }): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace, metricName, dimensionsMap: { AutoScalingGroupName: groupName }, ...props });
 }
 
 function kebab(id: string): string {
