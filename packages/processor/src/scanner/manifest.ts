@@ -88,7 +88,7 @@ export class Manifest {
   static open(path: string, identity: ManifestIdentity): Manifest {
     mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path, { timeout: 0 });
-    try {
+    return closedOnFailure(db, () => {
       lockOrExplain(path, () => {
         db.pragma('locking_mode = EXCLUSIVE');
         // The first write takes the lock, and the lock is kept until close.
@@ -100,10 +100,7 @@ export class Manifest {
       const m = new Manifest(db, path, false);
       m.bind(identity);
       return m;
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+    });
   }
 
   /** For a dry run: reads the manifest if it exists, writes nothing to it. */
@@ -114,15 +111,12 @@ export class Manifest {
       return new Manifest(db, path, true);
     }
     const db = new Database(path, { readonly: true, timeout: 0 });
-    try {
+    return closedOnFailure(db, () => {
       lockOrExplain(path, () => db.prepare('SELECT 1 FROM objects LIMIT 1').get());
       const m = new Manifest(db, path, true);
       m.checkIdentity(identity);
       return m;
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+    });
   }
 
   get(key: string): ManifestRow | undefined {
@@ -271,6 +265,16 @@ function fromRaw(r: RawRow): ManifestRow {
 
 function identityKey(k: string): string {
   return k === 'queueUrl' ? 'queue_url' : k;
+}
+
+/** Builds on an open database, closing it (and its lock) if building fails. */
+function closedOnFailure<T>(db: Database.Database, build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 }
 
 function lockOrExplain(path: string, fn: () => unknown): void {
