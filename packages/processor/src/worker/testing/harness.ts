@@ -97,7 +97,10 @@ export class ChildWorker {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 
   constructor(env: NodeJS.ProcessEnv) {
-    this.proc = spawn(resolve(REPO_ROOT, 'node_modules/.bin/tsx'), ['packages/processor/src/cli/main.ts', 'worker'], {
+    // One node process, as on the fleet (`node cis.js worker`). Not the tsx launcher: it relays a
+    // signal to its child and, when the child's busy main thread has not acknowledged it within
+    // 2 × 30 ms, SIGKILLs the child and exits 143 itself, which is tsx's behaviour, not the worker's.
+    this.proc = spawn(process.execPath, ['--import', 'tsx', 'packages/processor/src/cli/main.ts', 'worker'], {
       cwd: REPO_ROOT,
       env,
       detached: true,
@@ -112,7 +115,7 @@ export class ChildWorker {
     this.exited = new Promise((done) => this.proc.on('exit', (code, signal) => done({ code, signal, at: Date.now() })));
   }
 
-  /** Signals the whole group: the tsx launcher and the worker process it runs. */
+  /** Signals the whole group: the worker process and anything it started. */
   kill(signal: NodeJS.Signals): void {
     try {
       process.kill(-(this.proc.pid ?? 0), signal);
