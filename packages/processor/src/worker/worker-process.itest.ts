@@ -5,7 +5,7 @@ import { fileId } from '../core/ids';
 import { ChildWorker, queuesEmpty, REPO_ROOT, scenario, storedDocs, waitFor, type Scenario } from './testing/harness';
 import { queueCounts, sendMessages, uploadFiles, upsertMessagesFor } from './testing/s3-load';
 
-/** The worker as systemd runs it: `tsx packages/processor/src/cli/main.ts worker`, killed by signals. */
+/** The worker as systemd runs it (one node process: `node --import tsx packages/processor/src/cli/main.ts worker`), killed by signals. */
 
 const SAMPLES = join(REPO_ROOT, 'samples');
 let s: Scenario | undefined;

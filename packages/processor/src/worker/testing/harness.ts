@@ -90,7 +90,7 @@ export async function startInProcess(s: Scenario, env: NodeJS.ProcessEnv = {}): 
   return startWorker(workerSettings({ ...s.env, ...env }), log.child({ test: s.name }));
 }
 
-/** `tsx packages/processor/src/cli/main.ts worker` in its own process group (as systemd runs it, in its own cgroup). */
+/** `node --import tsx packages/processor/src/cli/main.ts worker` in its own process group (as systemd runs it, in its own cgroup). */
 export class ChildWorker {
   readonly proc: ChildProcess;
   readonly stderr: string[] = [];
