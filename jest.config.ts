@@ -10,7 +10,8 @@ const transform: Config['transform'] = {
 
 const common: Config = {
   transform,
-  testEnvironment: 'node',
+  // Node, with the console of code under test shown only for failing tests (CIS_TEST_LOGS=1: always).
+  testEnvironment: '<rootDir>/packages/testbed/src/jest/quiet-environment.ts',
   moduleFileExtensions: ['ts', 'tsx', 'js', 'cjs', 'mjs', 'json'],
   // ESM-only dependencies must be transpiled to CommonJS for jest's module system.
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/)?(pdfjs-dist|pptxgenjs)[@/+])'],

@@ -1,4 +1,4 @@
-import { aptEnsure, repoRoot } from '@cis/corpus';
+import { repoRoot, requireDebianPackage } from '@cis/corpus';
 import { cpus, totalmem } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { quick: { type: 'boolean', default: false }, 'skip-ours': { type: 'boolean', default: false }, 'skip-native': { type: 'boolean', default: false } },
   });
-  aptEnsure('tesseract-ocr', 'poppler-utils', 'poppler-data', 'unzip', 'qpdf', 'fonts-ipafont-gothic', 'fonts-ipafont-mincho', 'fonts-dejavu-core');
+  // The native baseline's tools; the corpus builder checks its own (qpdf, fonts).
+  requireDebianPackage('tesseract-ocr', { command: 'tesseract' });
+  for (const command of ['pdftotext', 'pdfimages']) requireDebianPackage('poppler-utils', { command });
+  requireDebianPackage('poppler-data', { file: '/usr/share/poppler/cMap' });
+  requireDebianPackage('unzip', { command: 'unzip' });
   const corpus = await ensureCorpus(values.quick ? 'quick' : 'full');
   const work = join(repoRoot(), '.cache', 'bench');
   mkdirSync(work, { recursive: true });

@@ -4,5 +4,5 @@ export { buildSet, writeManifest, type FileSpec } from './build';
 export { benchSpecs, sampleSpecs, type BenchSize } from './sets';
 export { containsWord, orderFreeCer, squash } from './text/match';
 export { generatorVersion } from './version';
-export { aptEnsure } from './system';
+export { MissingSystemPackageError, requireDebianPackage } from './system';
 export { repoRoot } from './paths';

@@ -1,4 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { requireDebianPackage } from '@cis/corpus';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -55,7 +56,8 @@ export function cer(reference: string, ocr: string): number {
 
 /** Debian's tesseract with the very models tesseract.js uses (4.0.0_best_int, unpacked). */
 export function nativeTessdata(): string {
-  execFileSync(join(ROOT, 'scripts', 'apt-ensure.sh'), ['tesseract-ocr', 'time'], { stdio: 'inherit' });
+  requireDebianPackage('tesseract-ocr', { command: 'tesseract' });
+  requireDebianPackage('time', { file: '/usr/bin/time' });
   const dir = join(CACHE, 'tessdata-best_int');
   mkdirSync(dir, { recursive: true });
   for (const lang of ['jpn', 'eng'] as const) {

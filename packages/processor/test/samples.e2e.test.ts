@@ -24,17 +24,19 @@ const manifest = JSON.parse(readFileSync(join(repo, 'packages', 'corpus', 'sampl
   entries: ManifestEntry[];
 };
 
-async function cis(...args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
+async function cis(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' };
+  const capture = (stream: 'stdout' | 'stderr') =>
+    jest.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out[stream] += chunk.toString();
+      return true;
+    });
+  const spies = [capture('stdout'), capture('stderr')];
   try {
     const code = await main(args);
-    return { code, stdout };
+    return { code, ...out };
   } finally {
-    spy.mockRestore();
+    for (const spy of spies) spy.mockRestore();
   }
 }
 
@@ -121,9 +123,13 @@ describe('cis index over the bundled samples', () => {
   }, 120_000);
 
   it('exits 2 with a message for usage errors, and never because of bad files', async () => {
-    expect((await cis('index', join(dir, 'does-not-exist'), '--db', db)).code).toBe(2);
-    expect((await cis('search', 'x', '--db', join(dir, 'missing.db'))).code).toBe(2);
-    expect((await cis('similar', join(dir, 'samples', 'broken.pdf'), '--db', db)).code).toBe(2);
-    expect((await cis('search', 'x', '--limit', '-3', '--db', db)).code).toBe(2);
+    const usage = async (...args: string[]) => {
+      const r = await cis(...args);
+      return { code: r.code, stderr: r.stderr };
+    };
+    expect(await usage('index', join(dir, 'does-not-exist'), '--db', db)).toEqual({ code: 2, stderr: expect.stringContaining('not a directory') });
+    expect(await usage('search', 'x', '--db', join(dir, 'missing.db'))).toEqual({ code: 2, stderr: expect.stringContaining('no index at') });
+    expect(await usage('similar', join(dir, 'samples', 'broken.pdf'), '--db', db)).toEqual({ code: 2, stderr: expect.stringContaining('not an image') });
+    expect(await usage('search', 'x', '--limit', '-3', '--db', db)).toEqual({ code: 2, stderr: expect.stringContaining("'--limit <n>' argument '-3' is invalid") });
   });
 });

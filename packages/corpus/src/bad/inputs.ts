@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants, crc32, deflateSync } from 'node:zlib';
 import type { Rng } from '../random';
-import { aptEnsure } from '../system';
+import { requireDebianPackage } from '../system';
 
 /** The first `fraction` of a file, as an interrupted copy or download leaves it. */
 export function truncated(data: Uint8Array, fraction: number): Buffer {
@@ -26,7 +26,7 @@ export function garbage(rng: Rng, size: number): Buffer {
  * qpdf's --static-id/--static-aes-iv keep the output the same on every build.
  */
 export function encryptPdf(pdf: Uint8Array, userPassword: string): Buffer {
-  aptEnsure('qpdf');
+  requireDebianPackage('qpdf', { command: 'qpdf' });
   const dir = mkdtempSync(join(tmpdir(), 'cis-corpus-qpdf-'));
   try {
     const src = join(dir, 'in.pdf');

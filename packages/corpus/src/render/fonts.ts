@@ -1,7 +1,6 @@
 import { GlobalFonts } from '@napi-rs/canvas';
-import { existsSync } from 'node:fs';
 import type { Lang } from '../content/types';
-import { aptEnsure } from '../system';
+import { requireDebianPackage } from '../system';
 
 /** Fonts from Debian packages, so that rendering does not depend on what a machine happens to have. */
 export const FONT_FILES = {
@@ -10,6 +9,13 @@ export const FONT_FILES = {
   sans: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
   serif: '/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf',
 } as const;
+
+const FONT_PACKAGES: Record<keyof typeof FONT_FILES, string> = {
+  gothic: 'fonts-ipafont-gothic',
+  mincho: 'fonts-ipafont-mincho',
+  sans: 'fonts-dejavu-core',
+  serif: 'fonts-dejavu-core',
+};
 
 export type FontFace = keyof typeof FONT_FILES;
 
@@ -20,11 +26,8 @@ let registered = false;
 
 export function ensureFonts(): void {
   if (registered) return;
-  if (!Object.values(FONT_FILES).every((f) => existsSync(f))) {
-    aptEnsure('fonts-ipafont-gothic', 'fonts-ipafont-mincho', 'fonts-dejavu-core');
-  }
   for (const [face, file] of Object.entries(FONT_FILES) as Array<[FontFace, string]>) {
-    if (!existsSync(file)) throw new Error(`font ${file} is missing after installing its package`);
+    requireDebianPackage(FONT_PACKAGES[face], { file });
     GlobalFonts.registerFromPath(file, FAMILY[face]);
   }
   registered = true;

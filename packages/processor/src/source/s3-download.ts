@@ -44,7 +44,7 @@ export async function downloadObject(s3: S3Client, opts: DownloadOptions): Promi
     new GetObjectCommand({ Bucket: bucket, Key: key, ...(ranged ? { Range: `bytes=0-${opts.partBytes - 1}` } : {}) }),
     { abortSignal: signal },
   );
-  const body = first.Body as Readable | undefined;
+  const body = quietAfterUse(first.Body as Readable | undefined);
   try {
     const total = ranged ? totalFromContentRange(first) : Number(first.ContentLength ?? 0);
     opts.checkSize(total);
@@ -65,7 +65,7 @@ export async function downloadObject(s3: S3Client, opts: DownloadOptions): Promi
             if (httpStatus(err) === 412) throw new ObjectChangedError(`s3://${bucket}/${key} changed during a ranged download`);
             throw err;
           });
-        const n = await writeAt(opts.path, part.Body as Readable, start, signal);
+        const n = await writeAt(opts.path, quietAfterUse(part.Body as Readable | undefined), start, signal);
         written += n;
       });
     }
@@ -75,6 +75,17 @@ export async function downloadObject(s3: S3Client, opts: DownloadOptions): Promi
     // An unread body holds its socket until it is consumed or destroyed.
     body?.destroy();
   }
+}
+
+/**
+ * The SDK wraps a body in a stream that checks its checksum when the socket's data ends, and
+ * emits a mismatch as an 'error' event even after the body was destroyed by an abort (a drain
+ * cancelling the download): with no listener left, that event would crash the process. Errors
+ * that matter reach the caller through pipeline(); later ones are dropped.
+ */
+function quietAfterUse(body: Readable | undefined): Readable | undefined {
+  body?.on('error', () => {});
+  return body;
 }
 
 async function writeAt(path: string, body: Readable | undefined, start: number, signal?: AbortSignal): Promise<number> {

@@ -5,7 +5,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { RetryableError, UnreadableFileError } from '../core/errors';
+import { downloadObject } from './s3-download';
 import { ObjectUnavailableError, S3Source } from './s3-source';
 
 /**
@@ -17,6 +19,8 @@ class FakeS3 {
   readonly requests: Array<{ key: string; range?: string; ifMatch?: string }> = [];
   /** Called before a body is sent; lets a test change the object or stall the response. */
   beforeBody?: (key: string, res: ServerResponse) => Promise<boolean | void>;
+  /** Sent with every object (e.g. an x-amz-checksum-crc32 the SDK then validates). */
+  extraHeaders: Record<string, string> = {};
   private server!: Server;
   endpoint = '';
 
@@ -54,7 +58,7 @@ class FakeS3 {
       headers['Content-Range'] = `bytes ${start}-${end}/${obj.body.length}`;
       status = 206;
     }
-    res.writeHead(status, { ...headers, 'Content-Length': String(body.length) });
+    res.writeHead(status, { ...headers, ...this.extraHeaders, 'Content-Length': String(body.length) });
     if ((await this.beforeBody?.(key, res)) === false) return;
     res.end(body);
   }
@@ -89,6 +93,7 @@ beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 's3-source-test-'));
   fake.requests.length = 0;
   fake.beforeBody = undefined;
+  fake.extraHeaders = {};
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
@@ -171,6 +176,32 @@ describe('S3Source', () => {
     await expect(source.fetch(entry('slow.bin', 64 * 1024), abort.signal)).rejects.toThrow();
     expect(await readdir(source.tempDir)).toEqual([]);
     await source.close();
+  });
+
+  it('survives the checksum stream failing after an aborted download (a drain mid-download)', async () => {
+    const body = randomBytes(64 * 1024);
+    fake.put('checked.bin', body);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    // S3's CRC32 of the whole object: the SDK validates it when the socket's data has ended.
+    fake.extraHeaders = { 'x-amz-checksum-crc32': crc.toString('base64') };
+    const abort = new AbortController();
+    const download = downloadObject(s3, {
+      bucket: 'bkt',
+      key: 'checked.bin',
+      path: join(root, 'checked.bin'),
+      expectedSize: body.length,
+      partBytes: MiB,
+      parallel: 1,
+      rangedMinBytes: 2 * MiB,
+      // The drain arrives after the response headers, before the body is read.
+      checkSize: () => abort.abort(new Error('drain')),
+      signal: abort.signal,
+    });
+    await expect(download).rejects.toThrow(/aborted/);
+    // The destroyed body's checksum check fails once the socket's data ends; without a listener
+    // that 'error' event is an uncaught exception, which fails this test.
+    await new Promise((r) => setTimeout(r, 200));
   });
 
   it('removes download directories left by dead workers', async () => {

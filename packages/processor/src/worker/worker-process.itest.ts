@@ -61,7 +61,7 @@ describe('worker process on the testbed', () => {
     const second = spawnWorker(s);
     await waitFor('every file stored', async () => (await s!.index.count().catch(() => 0)) >= files.length && (await queuesEmpty(s!)).queue === 0, 120_000, 500);
     second.kill('SIGTERM');
-    expect((await second.exited).code).toBe(0);
+    expect(await second.exitReport()).toEqual({ code: 0, signal: null, stderrTail: '' });
 
     const docs = await storedDocs(s);
     expect(await s.index.count()).toBe(files.length);
@@ -84,9 +84,8 @@ describe('worker process on the testbed', () => {
     const sentAt = Date.now();
     child.kill('SIGTERM');
     const exit = await child.exited;
-    expect(exit.code).toBe(0);
-    // Released and exited well inside the 110 s drain deadline (the time is printed, not asserted tightly).
-    process.stderr.write(`SIGTERM → exit: ${exit.at - sentAt} ms\n`);
+    expect(await child.exitReport()).toEqual({ code: 0, signal: null, stderrTail: '' });
+    // Released and exited well inside the 110 s drain deadline (a bound, not a speed figure: pnpm bench:worker measures).
     expect(exit.at - sentAt).toBeLessThan(30_000);
 
     const counts = await queueCounts(s.sqs, s.queueUrl);

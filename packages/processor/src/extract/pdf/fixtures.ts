@@ -1,8 +1,9 @@
 /**
  * PDFs made for tests: born-digital text pages (pdf-lib), scanned pages with an embedded
  * image, a hand-written PDF whose Japanese font is not embedded (only the CMaps can
- * decode it), and an encrypted PDF (qpdf, installed through scripts/apt-ensure.sh).
+ * decode it), and an encrypted PDF (qpdf, from the Debian packages set-up installs).
  */
+import { requireDebianPackage } from '@cis/corpus';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -142,7 +143,7 @@ export function bilevelScanPdf(
 
 /** Encrypts with qpdf (AES-256). An empty user password opens without one; permissions then only bind viewers. */
 export async function encryptPdf(pdf: Uint8Array, userPassword: string): Promise<Uint8Array> {
-  await run(path.join(repoRoot(), 'scripts/apt-ensure.sh'), ['qpdf']);
+  requireDebianPackage('qpdf', { command: 'qpdf' });
   const dir = await mkdtemp(path.join(tmpdir(), 'cis-pdf-'));
   try {
     const plain = path.join(dir, 'plain.pdf');
@@ -153,8 +154,4 @@ export async function encryptPdf(pdf: Uint8Array, userPassword: string): Promise
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function repoRoot(): string {
-  return path.resolve(__dirname, '../../../../..');
 }

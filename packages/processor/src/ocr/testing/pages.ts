@@ -1,7 +1,5 @@
 import { GlobalFonts, createCanvas } from '@napi-rs/canvas';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { requireDebianPackage } from '@cis/corpus';
 import sharp from 'sharp';
 import type { OcrLang } from '../../core/types';
 import { ENGLISH_LINES, JAPANESE_LINES, TITLES, fillTemplate, seeded } from './content';
@@ -15,15 +13,13 @@ const FONTS = {
 } as const;
 export type FontName = keyof typeof FONTS;
 
-const APT_ENSURE = join(__dirname, '..', '..', '..', '..', '..', 'scripts', 'apt-ensure.sh');
 let fontsReady = false;
 
-/** Installs the Debian font packages when missing and registers them under names no system font can shadow. */
+/** Registers the fonts (from Debian packages set-up installs) under names no system font can shadow. */
 export function ensureFonts(): void {
   if (fontsReady) return;
-  const missing = Object.values(FONTS).filter((f) => !existsSync(f.file));
-  if (missing.length > 0) execFileSync(APT_ENSURE, missing.map((f) => f.pkg), { stdio: 'inherit' });
   for (const f of Object.values(FONTS)) {
+    requireDebianPackage(f.pkg, { file: f.file });
     if (!GlobalFonts.registerFromPath(f.file, f.family)) throw new Error(`cannot load font ${f.file}`);
   }
   fontsReady = true;

@@ -102,7 +102,8 @@ export class ChildWorker {
     // 2 × 30 ms, SIGKILLs the child and exits 143 itself, which is tsx's behaviour, not the worker's.
     this.proc = spawn(process.execPath, ['--import', 'tsx', 'packages/processor/src/cli/main.ts', 'worker'], {
       cwd: REPO_ROOT,
-      env,
+      // The tests read its JSON logs, whatever level the test run itself logs at.
+      env: { ...env, CIS_LOG_LEVEL: 'info' },
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -122,6 +123,12 @@ export class ChildWorker {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
     }
+  }
+
+  /** How it ended, with the end of its stderr unless it exited 0: a failing expectation shows why. */
+  async exitReport(): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderrTail: string }> {
+    const { code, signal } = await this.exited;
+    return { code, signal, stderrTail: code === 0 ? '' : this.stderr.slice(-40).join('\n') };
   }
 
   /** Structured log lines with this message. */
