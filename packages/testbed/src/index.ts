@@ -4,3 +4,4 @@ export { startBedrockStandIn, TITAN_MULTIMODAL, type BedrockStandIn, type FaultK
 export { LIMITS as TITAN_LIMITS } from './bedrock/request';
 export { up, down, status, TestbedStartError } from './control';
 export { RESOURCES } from './layout';
+export { startMoto, MOTO_ACCOUNT_ID, MotoUnavailableError, type MotoServer } from './moto';
