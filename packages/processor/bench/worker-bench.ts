@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { workerSettings } from '../src/config/worker';
 import { percentile } from '../src/core/timing';
 import { createOpenSearchClient } from '../src/index/opensearch-client';
-import { log } from '../src/log';
+import { log } from '../src/core/log';
 import { startWorker } from '../src/worker/run';
 import { REPO_ROOT } from '../src/worker/testing/harness';
 import { listFiles, queueCounts, sendMessages, uploadFiles, upsertMessagesFor } from '../src/worker/testing/s3-load';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ConfigError, UsageError, errorMessage } from '../core/errors';
-import { log } from '../log';
+import { log } from '../core/log';
 
 // Node 20 is this project's runtime (Amazon Linux 2023's nodejs20 on the fleet) and the SDK
 // version is pinned by the lockfile: the SDK's every-process notice about future releases

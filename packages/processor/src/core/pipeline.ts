@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { ExtractorRegistry } from '../extract/registry';
-import { log } from '../log';
+import { log } from './log';
 import { errorMessage, RetryableError, UnreadableFileError } from './errors';
 import { formatBytes } from './format';
 import { sha256File } from './ids';

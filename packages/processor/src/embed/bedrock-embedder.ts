@@ -4,7 +4,7 @@ import { Agent } from 'node:https';
 import Bottleneck from 'bottleneck';
 import { errorMessage, RetryableError } from '../core/errors';
 import type { ImageEmbedder } from '../core/types';
-import { backoffMs, sleep } from '../worker/backoff';
+import { backoffMs, sleep } from '../core/backoff';
 import { fitImageForTitan } from './bedrock-image';
 
 export interface BedrockEmbedderOptions {

@@ -2,7 +2,7 @@ import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import { UnreadableFileError, errorMessage } from '../core/errors';
 import { formatBytes } from '../core/format';
 import type { ExtractContext, ExtractInput, Extraction, Extractor } from '../core/types';
-import { log } from '../log';
+import { log } from '../core/log';
 import { joinPages, pageLimitNote } from './page-text';
 import { greyPixels } from './grey-pixels';
 

@@ -1,5 +1,5 @@
 import type { Extraction } from '../core/types';
-import { normalizeText } from '../text/normalize';
+import { normalizeText } from '../core/normalize-text';
 
 /**
  * Pages of paged formats (PDF, multi-page TIFF) are joined with a form feed, as pdftotext

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { UnreadableFileError, errorMessage } from '../core/errors';
 import { formatBytes } from '../core/format';
 import type { ExtractContext, ExtractInput, Extraction, Extractor } from '../core/types';
-import { log } from '../log';
+import { log } from '../core/log';
 import { joinPages, pageLimitNote } from './page-text';
 import { PageReadError, type PageResult, extractPage } from './pdf/page';
 import { type PDFDocumentProxy, loadPdfjs, openPdf } from './pdf/pdfjs';

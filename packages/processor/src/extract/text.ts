@@ -4,8 +4,8 @@ import { convert as htmlToText, type HtmlToTextOptions } from 'html-to-text';
 import type { Extraction, Extractor, ExtractInput } from '../core/types';
 import { byteOrderMark, decodeText, encodingFromLabel, type TextEncodingLabel } from '../detect/encoding';
 import { MIME } from '../detect/mime';
-import { log } from '../log';
-import { normalizeText } from '../text/normalize';
+import { log } from '../core/log';
+import { normalizeText } from '../core/normalize-text';
 
 /** Bytes read from a text file; the rest of a larger file is left out (and the cut logged). */
 export const MAX_TEXT_BYTES = 10 * 1024 * 1024;

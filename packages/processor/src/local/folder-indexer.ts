@@ -5,7 +5,7 @@ import type { Pipeline } from '../core/pipeline';
 import { StageStats, type StageSummary } from '../core/timing';
 import type { IndexDocument, SourceEntry } from '../core/types';
 import type { SqliteIndex } from '../index/sqlite-index';
-import { log } from '../log';
+import { log } from '../core/log';
 import { LocalFolderSource } from '../source/local-folder';
 
 export interface IndexRunSummary {

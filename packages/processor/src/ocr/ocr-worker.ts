@@ -8,7 +8,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
 import type { OcrLang } from '../core/types';
-import { normalizeText } from '../text/normalize';
+import { normalizeText } from '../core/normalize-text';
 import { Engine, EngineStartTimeoutError } from './engine';
 import { BadImageError, toGreyPage, toPgm, type GreyPage } from './preprocess';
 import type { OcrPass, OcrTask, OcrTaskResult, OcrWorkerConfig } from './protocol';

@@ -6,7 +6,7 @@ import { Piscina } from 'piscina';
 import { z } from 'zod';
 import { ConfigError, UnreadableFileError } from '../core/errors';
 import type { OcrImage, OcrLang, OcrRecognizeOptions, OcrResult, OcrService } from '../core/types';
-import { log } from '../log';
+import { log } from '../core/log';
 import type { OcrPass, OcrTask, OcrTaskResult, OcrWorkerConfig } from './protocol';
 
 /**

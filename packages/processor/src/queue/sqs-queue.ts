@@ -7,8 +7,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { errorMessage } from '../core/errors';
-import { backoffMs, sleep } from '../worker/backoff';
-import type { BatchOutcome, QueueDepth, QueueMessage, WorkQueue } from './types';
+import { backoffMs, sleep } from '../core/backoff';
+import type { BatchOutcome, QueueDepth, QueueMessage, WorkQueue } from '../core/queue';
 
 export interface SqsQueueOptions {
   queueUrl: string;

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { errorMessage } from '../core/errors';
-import { backoffMs, sleep as realSleep } from '../worker/backoff';
+import { backoffMs, sleep as realSleep } from '../core/backoff';
 import type { Pacer } from './pacer';
 
 /** SQS allows at most 10 entries per SendMessageBatch. */

@@ -1,4 +1,4 @@
-import { sleep } from '../worker/backoff';
+import { sleep } from '../core/backoff';
 
 export interface Clock {
   now(): number;

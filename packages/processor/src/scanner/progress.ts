@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { log } from '../log';
+import { log } from '../core/log';
 import type { ScanProgress } from './run-scan';
 
 export interface ProgressDisplay {

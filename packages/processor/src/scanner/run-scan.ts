@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { forEachConcurrent } from '../core/concurrency';
 import { errorMessage } from '../core/errors';
-import { MESSAGE_VERSION, serializeFileMessage, type FileMessage } from '../message/schema';
+import { MESSAGE_VERSION, serializeFileMessage, type FileMessage } from '../core/file-message';
 import { BatchSender, sqsSendBatch, type SendBatch } from './batch-sender';
 import { classify, type ScanEntry } from './diff';
 import { listBucket, listFolder } from './listing';

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../cli/main';
-import { parseFileMessage, type FileMessage } from '../message/schema';
+import { parseFileMessage, type FileMessage } from '../core/file-message';
 import { sqsSendBatch, type SendBatch } from './batch-sender';
 import { Manifest } from './manifest';
 import { runScan, ScanAbortedError, type ScanSettings, type ScanSummary } from './run-scan';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { errorMessage, RetryableError, UnreadableFileError } from '../core/errors';
 import { formatBytes } from '../core/format';
 import type { LocalFile, Source, SourceEntry } from '../core/types';
-import { log } from '../log';
+import { log } from '../core/log';
 import { downloadObject, httpStatus, ObjectChangedError, stripQuotes } from './s3-download';
 
 export interface S3SourceOptions {

@@ -1,4 +1,4 @@
-import type { BatchOutcome, QueueMessage, WorkQueue } from '../queue/types';
+import type { BatchOutcome, QueueMessage, WorkQueue } from '../core/queue';
 
 export type AckResult = { kind: 'deleted' } | { kind: 'stale'; reason: string } | { kind: 'failed'; reason: string };
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { encodeOp, type BulkItemResult, type BulkOp } from '../index/opensearch-bulk';
-import { backoffMs } from './backoff';
+import { backoffMs } from '../core/backoff';
 
 export interface BulkTarget {
   bulk(ops: readonly BulkOp[], encoded: readonly string[]): Promise<BulkItemResult[]>;

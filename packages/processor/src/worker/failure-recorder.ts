@@ -1,7 +1,7 @@
 import { errorMessage } from '../core/errors';
 import type { FailureRecord } from '../index/opensearch-status';
-import type { Logger } from '../log';
-import type { QueueMessage } from '../queue/types';
+import type { Logger } from '../core/log';
+import type { QueueMessage } from '../core/queue';
 import type { Worker } from './worker';
 
 export interface FailureStore {

@@ -5,9 +5,9 @@ import type { FileJob, FileResult } from '../core/pipeline';
 import type { StageTimings } from '../core/timing';
 import type { FileStatus, IndexDocument, SourceEntry } from '../core/types';
 import type { OpenSearchIndexedState } from '../index/opensearch-index';
-import { log } from '../log';
-import { parseFileMessage, type UpsertMessage } from '../message/schema';
-import type { QueueMessage } from '../queue/types';
+import { log } from '../core/log';
+import { parseFileMessage, type UpsertMessage } from '../core/file-message';
+import type { QueueMessage } from '../core/queue';
 import type { S3LocalFile } from '../source/s3-source';
 import { MessageRejectedError } from './errors';
 

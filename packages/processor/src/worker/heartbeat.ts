@@ -1,4 +1,4 @@
-import type { BatchOutcome, QueueMessage, WorkQueue } from '../queue/types';
+import type { BatchOutcome, QueueMessage, WorkQueue } from '../core/queue';
 
 export interface HeartbeatOptions {
   visibilitySeconds: number;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { log } from '../log';
+import { log } from '../core/log';
 import { WorkerError } from './errors';
 import type { StageTimings } from '../core/timing';
 import type { ProcessedInfo, Worker } from './worker';

@@ -1,7 +1,7 @@
 import { createMetricsLogger, Unit } from 'aws-embedded-metrics';
 import { errorMessage } from '../core/errors';
-import type { Logger } from '../log';
-import type { QueueDepth } from '../queue/types';
+import type { Logger } from '../core/log';
+import type { QueueDepth } from '../core/queue';
 import type { Worker } from './worker';
 
 export const METRICS_NAMESPACE = 'CISFileSearch';

@@ -9,7 +9,7 @@ import { createOpenSearchClient } from '../index/opensearch-client';
 import { OpenSearchIndex } from '../index/opensearch-index';
 import { applyIndexSettings, INITIAL_LOAD } from '../index/opensearch-settings';
 import { OpenSearchFailureStore } from '../index/opensearch-status';
-import type { Logger } from '../log';
+import type { Logger } from '../core/log';
 import { SqsQueue } from '../queue/sqs-queue';
 import { S3Source } from '../source/s3-source';
 import { BulkIndexer } from './bulk-indexer';

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { RetryableError } from '../core/errors';
 import type { IndexDocument } from '../core/types';
 import type { BulkItemResult, BulkOp } from '../index/opensearch-bulk';
-import type { QueueMessage } from '../queue/types';
+import type { QueueMessage } from '../core/queue';
 import { BulkIndexer } from './bulk-indexer';
 import { MessageRejectedError, type WorkerError } from './errors';
 import type { HandlerOutcome, MessageHandler } from './file-message-handler';

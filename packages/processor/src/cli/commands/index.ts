@@ -7,7 +7,7 @@ import { extractionSettings } from '../../config/extraction';
 import { UsageError } from '../../core/errors';
 import { SqliteIndex } from '../../index/sqlite-index';
 import { indexFolder, type IndexRunSummary } from '../../local/folder-indexer';
-import { log } from '../../log';
+import { log } from '../../core/log';
 import { positiveInt } from '../options';
 import { dbPath, userPath } from '../paths';
 

@@ -5,7 +5,7 @@ import { createScanProgress } from '../../scanner/progress';
 import { formatPlanned, formatSummary } from '../../scanner/report';
 import { runScan, ScanAbortedError, type ScanSummary } from '../../scanner/run-scan';
 import { scanSettings, type ScanCommandOptions } from '../../scanner/settings';
-import { log } from '../../log';
+import { log } from '../../core/log';
 import { userPath } from '../paths';
 
 export function register(program: Command): void {

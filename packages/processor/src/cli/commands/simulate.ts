@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../core/errors';
-import { log } from '../../log';
+import { log } from '../../core/log';
 import { numberOption, parseOptions, rateOptionsShape, resolveRate } from '../../capacity/cli-options';
 import { FLEET_DEFAULTS } from '../../capacity/fleet';
 import { duration, num, table, toJson, usd } from '../../capacity/format';

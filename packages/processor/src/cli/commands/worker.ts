@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { workerSettings } from '../../config/worker';
-import { log } from '../../log';
+import { log } from '../../core/log';
 import { startWorker } from '../../worker/run';
 
 export function register(program: Command): void {

@@ -2,7 +2,7 @@ import mammoth from 'mammoth';
 import { UnreadableFileError, errorMessage } from '../../core/errors';
 import type { Extraction, Extractor, ExtractInput } from '../../core/types';
 import { WORDPROCESSING_MIMES } from '../../detect/mime';
-import { normalizeText } from '../../text/normalize';
+import { normalizeText } from '../../core/normalize-text';
 import { readRelationships, relationKind } from './ooxml-parts';
 import { WORDPROCESSINGML, partText } from './ooxml-text';
 import { capText, isXmlPart, recordedCount, withOfficePackage } from './package';

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { UnreadableFileError } from '../../core/errors';
-import { log } from '../../log';
+import { log } from '../../core/log';
 import { isEncryptedOoxml, readOle2, topLevelNames } from '../../detect/ole2';
 import { OLE2_MAGIC } from '../../detect/signatures';
 import { ZipArchive } from './zip';

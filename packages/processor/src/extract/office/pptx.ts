@@ -1,6 +1,6 @@
 import type { Extraction, Extractor, ExtractInput } from '../../core/types';
 import { PRESENTATION_MIMES } from '../../detect/mime';
-import { normalizeText } from '../../text/normalize';
+import { normalizeText } from '../../core/normalize-text';
 import { attributeValues, readRelationships, relationKind, type Relationship } from './ooxml-parts';
 import { DRAWINGML, partText } from './ooxml-text';
 import { capText, withOfficePackage } from './package';

@@ -2,7 +2,7 @@ import ExcelJS, { type Cell, type CellValue, type Worksheet } from 'exceljs';
 import { UnreadableFileError, errorMessage } from '../../core/errors';
 import type { Extraction, Extractor, ExtractInput } from '../../core/types';
 import { SPREADSHEET_MIMES } from '../../detect/mime';
-import { normalizeText } from '../../text/normalize';
+import { normalizeText } from '../../core/normalize-text';
 import { CELL_SEPARATOR } from '../text';
 import { DRAWINGML, partText } from './ooxml-text';
 import { capText, isXmlPart, withOfficePackage } from './package';

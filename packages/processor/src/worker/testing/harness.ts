@@ -8,7 +8,7 @@ import { workerSettings } from '../../config/worker';
 import { createOpenSearchClient } from '../../index/opensearch-client';
 import { OpenSearchIndex } from '../../index/opensearch-index';
 import { OpenSearchFailureStore } from '../../index/opensearch-status';
-import { log } from '../../log';
+import { log } from '../../core/log';
 import { startWorker, type RunningWorker } from '../run';
 import { queueCounts } from './s3-load';
 

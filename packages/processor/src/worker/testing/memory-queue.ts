@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { BatchOutcome, QueueDepth, QueueMessage, WorkQueue } from '../../queue/types';
+import type { BatchOutcome, QueueDepth, QueueMessage, WorkQueue } from '../../core/queue';
 
 interface Stored {
   id: string;

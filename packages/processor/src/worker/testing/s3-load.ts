@@ -3,7 +3,7 @@ import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } fr
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { forEachConcurrent } from '../../core/concurrency';
-import { serializeFileMessage, type FileMessage, type UpsertMessage } from '../../message/schema';
+import { serializeFileMessage, type FileMessage, type UpsertMessage } from '../../core/file-message';
 import { stripQuotes } from '../../source/s3-download';
 
 /**

@@ -1,4 +1,4 @@
-import { MESSAGE_VERSION, parseFileMessage, serializeFileMessage, type FileMessage } from './schema';
+import { MESSAGE_VERSION, parseFileMessage, serializeFileMessage, type FileMessage } from './file-message';
 
 const upsert: FileMessage = {
   v: MESSAGE_VERSION,

@@ -1,4 +1,4 @@
-import { normalizeText } from './normalize';
+import { normalizeText } from './normalize-text';
 
 describe('normalizeText', () => {
   it('drops the spaces OCR puts between Japanese characters', () => {
