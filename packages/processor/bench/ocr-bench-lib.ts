@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { distance } from 'fastest-levenshtein';
 import type { OcrLang } from '../src/core/types';
 import { defaultLangPath } from '../src/ocr/pool';
-import { renderPage } from '../src/ocr/testing/pages';
+import { renderPage } from '../test/support/ocr-pages';
 import { normalizeText } from '../src/core/normalize-text';
 
 export const ROOT = join(__dirname, '..', '..', '..');

@@ -19,8 +19,8 @@ import { percentile } from '../src/core/timing';
 import { createOpenSearchClient } from '../src/index/opensearch-client';
 import { log } from '../src/core/log';
 import { startWorker } from '../src/worker/run';
-import { REPO_ROOT } from '../src/worker/testing/harness';
-import { listFiles, queueCounts, sendMessages, uploadFiles, upsertMessagesFor } from '../src/worker/testing/s3-load';
+import { REPO_ROOT } from '../test/support/worker-harness';
+import { listFiles, queueCounts, sendMessages, uploadFiles, upsertMessagesFor } from '../test/support/s3-load';
 
 interface LocalSummary {
   files: number;

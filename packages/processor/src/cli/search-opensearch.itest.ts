@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { main } from './main';
-import { queuesEmpty, REPO_ROOT, scenario, startInProcess, waitFor, type Scenario } from '../worker/testing/harness';
-import { sendMessages, upsertMessagesFor, uploadFiles } from '../worker/testing/s3-load';
+import { queuesEmpty, REPO_ROOT, scenario, startInProcess, waitFor, type Scenario } from '../../test/support/worker-harness';
+import { sendMessages, upsertMessagesFor, uploadFiles } from '../../test/support/s3-load';
 
 const SAMPLES = join(REPO_ROOT, 'samples');
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as CFB from 'cfb';
 import Encoding from 'encoding-japanese';
 import sharp from 'sharp';
-import { writeDocx, writeOle2, writePptx, writeXlsx, wordDocumentStream, workbookStream, currentUserStream } from '../extract/office/fixtures';
+import { writeDocx, writeOle2, writePptx, writeXlsx, wordDocumentStream, workbookStream, currentUserStream } from '../../test/support/office-fixtures';
 import { detectType } from './detect';
 import { MIME } from './mime';
 

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { UnreadableFileError } from '../core/errors';
-import { EDITS, edited, scene } from './local-image.fixtures';
+import { EDITS, edited, scene } from '../../test/support/image-fixtures';
 import { LOCAL_IMAGE_MODEL_ID, cosine, localImageEmbedder } from './local-image';
 
 const SCENES = 10;

@@ -6,7 +6,7 @@ import { UnreadableFileError } from '../core/errors';
 import type { ExtractLimits, OcrImage, OcrService } from '../core/types';
 import { PAGE_SEPARATOR } from './page-text';
 import { extractPdf, pdfExtractor } from './pdf';
-import { A4, bilevelScanPdf, encryptPdf, greyAt, japaneseNonEmbeddedPdf, mixedPdf, patternPng, textPdf } from './pdf/fixtures';
+import { A4, bilevelScanPdf, encryptPdf, greyAt, japaneseNonEmbeddedPdf, mixedPdf, patternPng, textPdf } from '../../test/support/pdf-fixtures';
 import { loadPdfjs } from './pdf/pdfjs';
 
 const limits: ExtractLimits = { maxPixels: 100_000_000, maxFileBytes: 1 << 30, maxPages: 2000 };

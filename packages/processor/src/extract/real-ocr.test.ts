@@ -4,11 +4,11 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { ExtractContext, FileKind } from '../core/types';
 import { createOcrPool, type OcrPool } from '../ocr/pool';
-import { renderLines } from '../ocr/testing/pages';
+import { renderLines } from '../../test/support/ocr-pages';
 import { extractImage } from './image';
 import { PAGE_SEPARATOR } from './page-text';
 import { extractPdf } from './pdf';
-import { mixedPdf } from './pdf/fixtures';
+import { mixedPdf } from '../../test/support/pdf-fixtures';
 
 // The PDF and image extractors over the real OCR pool (tesseract.js in worker threads).
 jest.setTimeout(120_000);

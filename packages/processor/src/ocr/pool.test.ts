@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { ConfigError, UnreadableFileError } from '../core/errors';
 import { OcrTimeoutError, createOcrPool, type OcrPool } from './pool';
-import { renderLines } from './testing/pages';
+import { renderLines } from '../../test/support/ocr-pages';
 
 // Real tesseract.js in real worker threads, on small generated images.
 jest.setTimeout(60_000);

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileId } from '../core/ids';
-import { ChildWorker, queuesEmpty, REPO_ROOT, scenario, storedDocs, waitFor, type Scenario } from './testing/harness';
-import { queueCounts, sendMessages, uploadFiles, upsertMessagesFor } from './testing/s3-load';
+import { ChildWorker, queuesEmpty, REPO_ROOT, scenario, storedDocs, waitFor, type Scenario } from '../../test/support/worker-harness';
+import { queueCounts, sendMessages, uploadFiles, upsertMessagesFor } from '../../test/support/s3-load';
 
 /** The worker as systemd runs it (one node process: `node --import tsx packages/processor/src/cli/main.ts worker`), killed by signals. */
 

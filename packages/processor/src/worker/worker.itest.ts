@@ -8,8 +8,8 @@ import { main } from '../cli/main';
 import { fileId } from '../core/ids';
 import type { FailureListing } from '../cli/commands/failures';
 import type { WorkerError } from './errors';
-import { queuesEmpty, REPO_ROOT, scenario, startInProcess, storedDocs, waitFor, type Scenario } from './testing/harness';
-import { putObject, queueCounts, sendBodies, sendMessages, uploadFiles, upsertMessagesFor } from './testing/s3-load';
+import { queuesEmpty, REPO_ROOT, scenario, startInProcess, storedDocs, waitFor, type Scenario } from '../../test/support/worker-harness';
+import { putObject, queueCounts, sendBodies, sendMessages, uploadFiles, upsertMessagesFor } from '../../test/support/s3-load';
 
 const SAMPLES = join(REPO_ROOT, 'samples');
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/corpus/samples.manifest.json'), 'utf8')) as {

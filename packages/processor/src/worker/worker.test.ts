@@ -6,7 +6,7 @@ import type { QueueMessage } from '../core/queue';
 import { BulkIndexer } from './bulk-indexer';
 import { MessageRejectedError, type WorkerError } from './errors';
 import type { HandlerOutcome, MessageHandler } from './file-message-handler';
-import { MemoryQueue } from './testing/memory-queue';
+import { MemoryQueue } from '../../test/support/memory-queue';
 import { Worker, type ProcessedInfo, type WorkerOptions } from './worker';
 
 /** Message bodies in these tests are tiny scripts: "<key>:<ms>[:reject|:retry|:bad]". */

@@ -9,13 +9,14 @@ import { MIME } from '../../detect/mime';
 import { ExtractorRegistry } from '../registry';
 import {
   currentUserStream,
+  LEGACY_OFFICE_DIR,
   wordDocumentStream,
   workbookStream,
   writeDocx,
   writeOle2,
   writePptx,
   writeXlsx,
-} from './fixtures';
+} from '../../../test/support/office-fixtures';
 import { docuworksExtractor, legacyOfficeExtractor, officeExtractors } from './index';
 import { ZipArchive } from './zip';
 
@@ -180,8 +181,8 @@ describe('97–2003 Office and DocuWorks: metadata only, with reasons', () => {
   });
 });
 
-describe('real 97–2003 files (written by LibreOffice, see legacy-samples/make-legacy.sh)', () => {
-  const sample = (name: string) => join(__dirname, 'legacy-samples', name);
+describe('real 97–2003 files (written by LibreOffice, see test/fixtures/legacy-office/make-legacy.sh)', () => {
+  const sample = (name: string) => join(LEGACY_OFFICE_DIR, name);
 
   it.each([
     ['quote.doc', MIME.doc, 'Word 97–2003 document'],

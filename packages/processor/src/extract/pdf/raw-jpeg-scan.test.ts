@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { ExtractContext, OcrImage } from '../../core/types';
-import { encryptPdf, mixedPdf, patternPng, type FixturePage } from './fixtures';
+import { encryptPdf, mixedPdf, patternPng, type FixturePage } from '../../../test/support/pdf-fixtures';
 import { extractPage } from './page';
 import { paintedImages } from './painted-images';
 import { loadPdfjs, openPdf } from './pdfjs';

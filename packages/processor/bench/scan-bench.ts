@@ -3,7 +3,7 @@
  * limit, and the manifest's diff at scale. Prints figures only; asserts nothing.
  *
  *   pnpm testbed up --dir /tmp/scan-bench && set -a && . /tmp/scan-bench/env && set +a
- *   pnpm exec tsx packages/processor/src/scanner/scan.bench.ts
+ *   pnpm bench:scan
  *   pnpm testbed down --dir /tmp/scan-bench
  *
  * Run it on a testbed of its own: S3Mock rewrites a bucket's whole key index on every write, so
@@ -20,11 +20,11 @@ import { awsClientConfig, createQueuePair, testbedEnv, uniqueName } from '@cis/t
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forEachConcurrent } from '../core/concurrency';
-import { classify } from './diff';
-import { listBucket } from './listing';
-import { Manifest } from './manifest';
-import { runScan, type ScanSettings, type ScanSummary } from './run-scan';
+import { forEachConcurrent } from '../src/core/concurrency';
+import { classify } from '../src/scanner/diff';
+import { listBucket } from '../src/scanner/listing';
+import { Manifest } from '../src/scanner/manifest';
+import { runScan, type ScanSettings, type ScanSummary } from '../src/scanner/run-scan';
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 3000);
 const LOCAL_FILES = Number(process.env.BENCH_LOCAL_FILES ?? 500);

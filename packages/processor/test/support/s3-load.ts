@@ -2,9 +2,9 @@ import { paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk
 import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { forEachConcurrent } from '../../core/concurrency';
-import { serializeFileMessage, type FileMessage, type UpsertMessage } from '../../core/file-message';
-import { stripQuotes } from '../../source/s3-download';
+import { forEachConcurrent } from '../../src/core/concurrency';
+import { serializeFileMessage, type FileMessage, type UpsertMessage } from '../../src/core/file-message';
+import { stripQuotes } from '../../src/source/s3-download';
 
 /**
  * Helpers for integration tests and the worker benchmark: put files into the testbed's S3 and

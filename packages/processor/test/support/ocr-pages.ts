@@ -1,8 +1,8 @@
 import { GlobalFonts, createCanvas } from '@napi-rs/canvas';
 import { requireDebianPackage } from '@cis/corpus';
 import sharp from 'sharp';
-import type { OcrLang } from '../../core/types';
-import { ENGLISH_LINES, JAPANESE_LINES, TITLES, fillTemplate, seeded } from './content';
+import type { OcrLang } from '../../src/core/types';
+import { ENGLISH_LINES, JAPANESE_LINES, TITLES, fillTemplate, seeded } from './ocr-content';
 
 /** Generated pages with known text, for the OCR tests and benchmark. */
 

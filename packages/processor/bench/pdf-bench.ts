@@ -2,16 +2,16 @@
  * PDF extraction costs, printed (never asserted): text-layer ms/page, and for a 300 dpi A4
  * scan page the cost of taking its embedded image versus rendering the page at 300 dpi grey.
  *
- *   pnpm exec tsx packages/processor/src/extract/pdf/bench.ts [runs]
+ *   pnpm bench:pdf [runs]
  */
 import sharp from 'sharp';
 import { PDFDocument } from 'pdf-lib';
-import { paintedImages } from './painted-images';
-import { A4, textPdf } from './fixtures';
-import { type PDFDocumentProxy, loadPdfjs, openPdf } from './pdfjs';
-import { renderPageGrey } from './render';
-import { decodedImage, pickScanImage, toOcrImage } from './scan-image';
-import { textLayer } from './text-layer';
+import { paintedImages } from '../src/extract/pdf/painted-images';
+import { A4, textPdf } from '../test/support/pdf-fixtures';
+import { type PDFDocumentProxy, loadPdfjs, openPdf } from '../src/extract/pdf/pdfjs';
+import { renderPageGrey } from '../src/extract/pdf/render';
+import { decodedImage, pickScanImage, toOcrImage } from '../src/extract/pdf/scan-image';
+import { textLayer } from '../src/extract/pdf/text-layer';
 
 const MAX_PIXELS = 100_000_000;
 

@@ -1,7 +1,7 @@
 /**
  * Benchmark of detection and extraction per file type (Office and text formats).
  *
- *   pnpm exec tsx packages/processor/src/extract/office/formats.bench.ts
+ *   pnpm bench:office
  *
  * Writes small and larger documents of each type into a temp folder, then times detectType and
  * the extractor the registry picks (median of 5 runs each). Prints figures; asserts nothing.
@@ -13,12 +13,12 @@ import { Document, Packer, Paragraph, Table, TableCell, TableRow } from 'docx';
 import Encoding from 'encoding-japanese';
 import ExcelJS from 'exceljs';
 import PptxGenJS from 'pptxgenjs';
-import type { ExtractContext } from '../../core/types';
-import { detectType } from '../../detect/detect';
-import { ExtractorRegistry } from '../registry';
-import { textExtractors } from '../text';
-import { writeDocx, writePptx, writeXlsx } from './fixtures';
-import { officeExtractors } from './index';
+import type { ExtractContext } from '../src/core/types';
+import { detectType } from '../src/detect/detect';
+import { ExtractorRegistry } from '../src/extract/registry';
+import { textExtractors } from '../src/extract/text';
+import { writeDocx, writePptx, writeXlsx } from '../test/support/office-fixtures';
+import { officeExtractors } from '../src/extract/office/index';
 
 const RUNS = 5;
 const SENTENCE = '本契約は甲と乙の間で締結される業務委託契約である。This agreement covers the services listed below. ';

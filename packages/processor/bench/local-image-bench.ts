@@ -1,7 +1,7 @@
 /**
  * Benchmark of the local image descriptor: speed per image and near-duplicate retrieval.
  *
- *   pnpm exec tsx packages/processor/src/embed/local-image.bench.ts [photo-dir]
+ *   pnpm bench:image [photo-dir]
  *
  * Synthetic scenes (and the photos in photo-dir, if given) are the collection; each gets
  * edited copies, and a copy is a hit when its nearest neighbour in the collection is its
@@ -10,8 +10,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { EDITS, edited, scene } from './local-image.fixtures';
-import { cosine, localImageEmbedder } from './local-image';
+import { EDITS, edited, scene } from '../test/support/image-fixtures';
+import { cosine, localImageEmbedder } from '../src/embed/local-image';
 
 const SCENES = Number(process.env.BENCH_SCENES ?? 60);
 

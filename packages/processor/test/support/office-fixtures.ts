@@ -9,6 +9,9 @@ import { Document, Footer, Header, Packer, Paragraph, Table, TableCell, TableRow
 import ExcelJS from 'exceljs';
 import PptxGenJS from 'pptxgenjs';
 
+/** 97–2003 files written by LibreOffice from the documents below (make-legacy.sh there regenerates them). */
+export const LEGACY_OFFICE_DIR = join(__dirname, '..', 'fixtures', 'legacy-office');
+
 export async function writeDocx(dir: string, name = 'quote.docx'): Promise<string> {
   const cell = (text: string) => new TableCell({ children: [new Paragraph(text)] });
   const doc = new Document({

@@ -4,15 +4,15 @@ import { awsClientConfig, createQueuePair, testbedEnv, uniqueName, type TestbedE
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { workerSettings } from '../../config/worker';
-import { createOpenSearchClient } from '../../index/opensearch-client';
-import { OpenSearchIndex } from '../../index/opensearch-index';
-import { OpenSearchFailureStore } from '../../index/opensearch-status';
-import { log } from '../../core/log';
-import { startWorker, type RunningWorker } from '../run';
+import { workerSettings } from '../../src/config/worker';
+import { createOpenSearchClient } from '../../src/index/opensearch-client';
+import { OpenSearchIndex } from '../../src/index/opensearch-index';
+import { OpenSearchFailureStore } from '../../src/index/opensearch-status';
+import { log } from '../../src/core/log';
+import { startWorker, type RunningWorker } from '../../src/worker/run';
 import { queueCounts } from './s3-load';
 
-export const REPO_ROOT = resolve(__dirname, '../../../../..');
+export const REPO_ROOT = resolve(__dirname, '../../../..');
 
 /** One test's own queue pair, index, status index and key prefix on the shared testbed. */
 export interface Scenario {

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { BatchOutcome, QueueDepth, QueueMessage, WorkQueue } from '../../core/queue';
+import type { BatchOutcome, QueueDepth, QueueMessage, WorkQueue } from '../../src/core/queue';
 
 interface Stored {
   id: string;
