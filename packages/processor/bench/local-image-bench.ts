@@ -11,7 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { EDITS, edited, scene } from '../test/support/image-fixtures';
-import { cosine, localImageEmbedder } from '../src/embed/local-image';
+import { cosine, localImageEmbedder } from '../src/pipeline/embed/local-image';
 
 const SCENES = Number(process.env.BENCH_SCENES ?? 60);
 

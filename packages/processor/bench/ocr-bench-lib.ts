@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { distance } from 'fastest-levenshtein';
 import type { OcrLang } from '../src/core/types';
-import { defaultLangPath } from '../src/ocr/pool';
+import { defaultLangPath } from '../src/pipeline/ocr/pool';
 import { renderPage } from '../test/support/ocr-pages';
 import { normalizeText } from '../src/core/normalize-text';
 

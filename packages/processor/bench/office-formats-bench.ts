@@ -14,11 +14,11 @@ import Encoding from 'encoding-japanese';
 import ExcelJS from 'exceljs';
 import PptxGenJS from 'pptxgenjs';
 import type { ExtractContext } from '../src/core/types';
-import { detectType } from '../src/detect/detect';
-import { ExtractorRegistry } from '../src/extract/registry';
-import { textExtractors } from '../src/extract/text';
+import { detectType } from '../src/pipeline/detect/detect';
+import { ExtractorRegistry } from '../src/pipeline/extract/registry';
+import { textExtractors } from '../src/pipeline/extract/text';
 import { writeDocx, writePptx, writeXlsx } from '../test/support/office-fixtures';
-import { officeExtractors } from '../src/extract/office/index';
+import { officeExtractors } from '../src/pipeline/extract/office/index';
 
 const RUNS = 5;
 const SENTENCE = '本契約は甲と乙の間で締結される業務委託契約である。This agreement covers the services listed below. ';

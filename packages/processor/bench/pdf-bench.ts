@@ -6,12 +6,12 @@
  */
 import sharp from 'sharp';
 import { PDFDocument } from 'pdf-lib';
-import { paintedImages } from '../src/extract/pdf/painted-images';
+import { paintedImages } from '../src/pipeline/extract/pdf/painted-images';
 import { A4, textPdf } from '../test/support/pdf-fixtures';
-import { type PDFDocumentProxy, loadPdfjs, openPdf } from '../src/extract/pdf/pdfjs';
-import { renderPageGrey } from '../src/extract/pdf/render';
-import { decodedImage, pickScanImage, toOcrImage } from '../src/extract/pdf/scan-image';
-import { textLayer } from '../src/extract/pdf/text-layer';
+import { type PDFDocumentProxy, loadPdfjs, openPdf } from '../src/pipeline/extract/pdf/pdfjs';
+import { renderPageGrey } from '../src/pipeline/extract/pdf/render';
+import { decodedImage, pickScanImage, toOcrImage } from '../src/pipeline/extract/pdf/scan-image';
+import { textLayer } from '../src/pipeline/extract/pdf/text-layer';
 
 const MAX_PIXELS = 100_000_000;
 

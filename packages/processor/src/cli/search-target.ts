@@ -3,7 +3,7 @@ import { bedrockSettings, openSearchSettings } from '../config/worker';
 import { UsageError } from '../core/errors';
 import type { DocumentIndex, ImageEmbedder, SearchHit } from '../core/types';
 import { BedrockImageEmbedder, createBedrockClient } from '../embed/bedrock-embedder';
-import { localImageEmbedder } from '../embed/local-image';
+import { localImageEmbedder } from '../pipeline/embed/local-image';
 import { createOpenSearchClient } from '../index/opensearch-client';
 import { OpenSearchIndex, statusOf } from '../index/opensearch-index';
 import { SqliteIndex } from '../index/sqlite-index';

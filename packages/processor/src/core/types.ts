@@ -125,6 +125,12 @@ export interface Extractor {
   extract(input: ExtractInput, ctx: ExtractContext): Promise<Extraction>;
 }
 
+/** Picks the extractor for a detected type (ExtractorRegistry); the pipeline knows no format itself. */
+export interface ExtractorPicker {
+  /** Undefined: no reader for this type, only metadata can be stored. */
+  pick(type: DetectedType): Extractor | undefined;
+}
+
 export interface ImageEmbedder {
   /** Identifies the vector space; vectors of different model ids are never compared. */
   readonly modelId: string;

@@ -1,7 +1,7 @@
 import { errorMessage } from '../core/errors';
 import { forEachConcurrent } from '../core/concurrency';
 import { fileId } from '../core/ids';
-import type { Pipeline } from '../core/pipeline';
+import type { Pipeline } from '../pipeline/pipeline';
 import { StageStats, type StageSummary } from '../core/timing';
 import type { IndexDocument, SourceEntry } from '../core/types';
 import type { SqliteIndex } from '../index/sqlite-index';

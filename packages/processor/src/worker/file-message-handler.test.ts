@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RetryableError, UnreadableFileError } from '../core/errors';
 import { fileId } from '../core/ids';
-import type { FileJob, FileResult } from '../core/pipeline';
+import type { FileJob, FileResult } from '../pipeline/pipeline';
 import type { SourceEntry } from '../core/types';
 import { serializeFileMessage } from '../core/file-message';
 import type { QueueMessage } from '../core/queue';

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { errorMessage, UnreadableFileError } from '../core/errors';
 import { fileId } from '../core/ids';
-import type { FileJob, FileResult } from '../core/pipeline';
+import type { FileJob, FileResult } from '../pipeline/pipeline';
 import type { StageTimings } from '../core/timing';
 import type { FileStatus, IndexDocument, SourceEntry } from '../core/types';
 import type { OpenSearchIndexedState } from '../index/opensearch-index';
