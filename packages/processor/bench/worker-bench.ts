@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { workerSettings } from '../src/config/worker';
 import { percentile } from '../src/core/timing';
-import { createOpenSearchClient } from '../src/index/opensearch-client';
+import { createOpenSearchClient } from '../src/adapters/opensearch/opensearch-client';
 import { log } from '../src/core/log';
 import { startWorker } from '../src/worker/run';
 import { REPO_ROOT } from '../test/support/worker-harness';

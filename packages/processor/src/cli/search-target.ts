@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { bedrockSettings, openSearchSettings } from '../config/worker';
 import { UsageError } from '../core/errors';
 import type { DocumentIndex, ImageEmbedder, SearchHit } from '../core/types';
-import { BedrockImageEmbedder, createBedrockClient } from '../embed/bedrock-embedder';
+import { BedrockImageEmbedder, createBedrockClient } from '../adapters/bedrock/bedrock-embedder';
 import { localImageEmbedder } from '../pipeline/embed/local-image';
-import { createOpenSearchClient } from '../index/opensearch-client';
-import { OpenSearchIndex, statusOf } from '../index/opensearch-index';
-import { SqliteIndex } from '../index/sqlite-index';
+import { createOpenSearchClient } from '../adapters/opensearch/opensearch-client';
+import { OpenSearchIndex, statusOf } from '../adapters/opensearch/opensearch-index';
+import { SqliteIndex } from '../adapters/sqlite/sqlite-index';
 import { dbPath } from './paths';
 
 export interface SearchTargetOptions {

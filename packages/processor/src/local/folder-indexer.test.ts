@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Pipeline } from '../pipeline/pipeline';
 import type { DetectedType, Extractor, OcrService } from '../core/types';
 import { ExtractorRegistry } from '../pipeline/extract/registry';
-import { SqliteIndex } from '../index/sqlite-index';
+import { SqliteIndex } from '../adapters/sqlite/sqlite-index';
 import { fileId } from '../core/ids';
 import { indexFolder, removeVanished } from './folder-indexer';
 

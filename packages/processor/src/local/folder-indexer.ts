@@ -4,9 +4,9 @@ import { fileId } from '../core/ids';
 import type { Pipeline } from '../pipeline/pipeline';
 import { StageStats, type StageSummary } from '../core/timing';
 import type { IndexDocument, SourceEntry } from '../core/types';
-import type { SqliteIndex } from '../index/sqlite-index';
+import type { SqliteIndex } from '../adapters/sqlite/sqlite-index';
 import { log } from '../core/log';
-import { LocalFolderSource } from '../source/local-folder';
+import { LocalFolderSource } from '../adapters/local-folder/local-folder';
 
 export interface IndexRunSummary {
   files: number;

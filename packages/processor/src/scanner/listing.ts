@@ -1,7 +1,7 @@
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
-import { LocalFolderSource } from '../source/local-folder';
-import { stripQuotes } from '../source/s3-download';
+import { LocalFolderSource } from '../adapters/local-folder/local-folder';
+import { stripQuotes } from '../adapters/s3/s3-download';
 import type { ScanEntry } from './diff';
 
 /**

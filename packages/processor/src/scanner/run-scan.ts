@@ -7,7 +7,7 @@ import { BatchSender, sqsSendBatch, type SendBatch } from './batch-sender';
 import { classify, type ScanEntry } from './diff';
 import { listBucket, listFolder } from './listing';
 import { Manifest, type ManifestRow } from './manifest';
-import { ObjectWriter } from './object-writer';
+import { ObjectWriter } from '../adapters/s3/object-writer';
 import { Pacer } from './pacer';
 import type { ScanTarget } from './target';
 

@@ -1,4 +1,4 @@
-import type { BulkItemResult, BulkOp } from '../index/opensearch-bulk';
+import type { BulkItemResult, BulkOp } from '../adapters/opensearch/opensearch-bulk';
 import { BulkIndexer, type BulkEvent, type BulkTarget } from './bulk-indexer';
 
 const op = (id: string, text = 'x'): BulkOp => ({ kind: 'index', index: 'files', id, source: { text } });

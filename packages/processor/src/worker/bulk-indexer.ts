@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { encodeOp, type BulkItemResult, type BulkOp } from '../index/opensearch-bulk';
+import { encodeOp, type BulkItemResult, type BulkOp } from '../adapters/opensearch/opensearch-bulk';
 import { backoffMs } from '../core/backoff';
 
 export interface BulkTarget {

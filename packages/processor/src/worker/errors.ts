@@ -1,5 +1,5 @@
 import { errorMessage, RetryableError } from '../core/errors';
-import { ObjectUnavailableError } from '../source/s3-source';
+import { ObjectUnavailableError } from '../adapters/s3/s3-source';
 
 /** Where in a message's life a failure happened; recorded with the reason. */
 export type FailureStage = 'parse' | 'fetch' | 'process' | 'index' | 'ack';

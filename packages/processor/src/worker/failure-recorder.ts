@@ -1,5 +1,5 @@
 import { errorMessage } from '../core/errors';
-import type { FailureRecord } from '../index/opensearch-status';
+import type { FailureRecord } from '../adapters/opensearch/opensearch-status';
 import type { Logger } from '../core/log';
 import type { QueueMessage } from '../core/queue';
 import type { Worker } from './worker';

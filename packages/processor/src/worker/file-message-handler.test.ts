@@ -7,7 +7,7 @@ import type { FileJob, FileResult } from '../pipeline/pipeline';
 import type { SourceEntry } from '../core/types';
 import { serializeFileMessage } from '../core/file-message';
 import type { QueueMessage } from '../core/queue';
-import { ObjectUnavailableError, type S3LocalFile } from '../source/s3-source';
+import { ObjectUnavailableError, type S3LocalFile } from '../adapters/s3/s3-source';
 import { MessageRejectedError } from './errors';
 import { FileMessageHandler } from './file-message-handler';
 

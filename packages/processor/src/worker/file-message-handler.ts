@@ -4,11 +4,11 @@ import { fileId } from '../core/ids';
 import type { FileJob, FileResult } from '../pipeline/pipeline';
 import type { StageTimings } from '../core/timing';
 import type { FileStatus, IndexDocument, SourceEntry } from '../core/types';
-import type { OpenSearchIndexedState } from '../index/opensearch-index';
+import type { OpenSearchIndexedState } from '../adapters/opensearch/opensearch-index';
 import { log } from '../core/log';
 import { parseFileMessage, type UpsertMessage } from '../core/file-message';
 import type { QueueMessage } from '../core/queue';
-import type { S3LocalFile } from '../source/s3-source';
+import type { S3LocalFile } from '../adapters/s3/s3-source';
 import { MessageRejectedError } from './errors';
 
 /** What a message turned into; the worker stores it, then acknowledges the message. */

@@ -1,4 +1,4 @@
-import type { OpenSearchIndexedState } from '../index/opensearch-index';
+import type { OpenSearchIndexedState } from '../adapters/opensearch/opensearch-index';
 
 export interface StateSource {
   getState(ids: string[]): Promise<Map<string, OpenSearchIndexedState>>;

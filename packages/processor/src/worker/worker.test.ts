@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { RetryableError } from '../core/errors';
 import type { IndexDocument } from '../core/types';
-import type { BulkItemResult, BulkOp } from '../index/opensearch-bulk';
+import type { BulkItemResult, BulkOp } from '../adapters/opensearch/opensearch-bulk';
 import type { QueueMessage } from '../core/queue';
 import { BulkIndexer } from './bulk-indexer';
 import { MessageRejectedError, type WorkerError } from './errors';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { StageTimings } from '../core/timing';
 import type { FileStatus, IndexDocument } from '../core/types';
-import type { BulkOp } from '../index/opensearch-bulk';
+import type { BulkOp } from '../adapters/opensearch/opensearch-bulk';
 import type { BatchOutcome, QueueMessage, WorkQueue } from '../core/queue';
 import { Acker } from './acker';
 import { backoffMs, sleep } from '../core/backoff';

@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { forEachConcurrent } from '../../src/core/concurrency';
 import { serializeFileMessage, type FileMessage, type UpsertMessage } from '../../src/core/file-message';
-import { stripQuotes } from '../../src/source/s3-download';
+import { stripQuotes } from '../../src/adapters/s3/s3-download';
 
 /**
  * Helpers for integration tests and the worker benchmark: put files into the testbed's S3 and

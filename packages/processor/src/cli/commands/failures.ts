@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { openSearchSettings } from '../../config/worker';
 import { parseSettings } from '../../config/parse';
 import { UsageError } from '../../core/errors';
-import { createOpenSearchClient } from '../../index/opensearch-client';
-import { failureId, OpenSearchFailureStore, type FailureRecord } from '../../index/opensearch-status';
-import { deadLetterQueueUrl, peekMessages } from '../../queue/dlq';
+import { createOpenSearchClient } from '../../adapters/opensearch/opensearch-client';
+import { failureId, OpenSearchFailureStore, type FailureRecord } from '../../adapters/opensearch/opensearch-status';
+import { deadLetterQueueUrl, peekMessages } from '../../adapters/sqs/dlq';
 import { keyOf } from '../../worker/failure-recorder';
 import { positiveInt } from '../options';
 

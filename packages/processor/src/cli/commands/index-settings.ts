@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { openSearchSettings } from '../../config/worker';
-import { createOpenSearchClient } from '../../index/opensearch-client';
-import { applyIndexSettings, INITIAL_LOAD, normalSettings, readIndexSettings } from '../../index/opensearch-settings';
+import { createOpenSearchClient } from '../../adapters/opensearch/opensearch-client';
+import { applyIndexSettings, INITIAL_LOAD, normalSettings, readIndexSettings } from '../../adapters/opensearch/opensearch-settings';
 
 interface IndexSettingsOptions {
   restore?: boolean;

@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import { composePipeline } from '../../compose';
 import { extractionSettings } from '../../config/extraction';
 import { UsageError } from '../../core/errors';
-import { SqliteIndex } from '../../index/sqlite-index';
+import { SqliteIndex } from '../../adapters/sqlite/sqlite-index';
 import { indexFolder, type IndexRunSummary } from '../../local/folder-indexer';
 import { log } from '../../core/log';
 import { positiveInt } from '../options';

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileId } from '../core/ids';
-import type { IndexDocument } from '../core/types';
+import { fileId } from '../../core/ids';
+import type { IndexDocument } from '../../core/types';
 import { SqliteIndex } from './sqlite-index';
 
 function doc(path: string, text: string, extra: Partial<IndexDocument> = {}): IndexDocument {

@@ -1,8 +1,8 @@
 import type { Client, Types } from '@opensearch-project/opensearch';
-import { errorMessage } from '../core/errors';
-import type { DocumentIndex, IndexDocument, IndexedState, SearchHit, UpsertResult } from '../core/types';
-import { log } from '../core/log';
-import { normalizeText } from '../core/normalize-text';
+import { errorMessage } from '../../core/errors';
+import type { DocumentIndex, IndexDocument, IndexedState, SearchHit, UpsertResult } from '../../core/types';
+import { log } from '../../core/log';
+import { normalizeText } from '../../core/normalize-text';
 import { chunkByBytes, encodeOp, parseBulkResponse, type BulkItemResult, type BulkOp } from './opensearch-bulk';
 import { templateBody, TEMPLATE_VERSION, toSource, vectorField, vectorMapping, type AnalyzerKind } from './opensearch-mapping';
 

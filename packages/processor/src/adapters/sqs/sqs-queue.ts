@@ -6,9 +6,9 @@ import {
   type BatchResultErrorEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { errorMessage } from '../core/errors';
-import { backoffMs, sleep } from '../core/backoff';
-import type { BatchOutcome, QueueDepth, QueueMessage, WorkQueue } from '../core/queue';
+import { errorMessage } from '../../core/errors';
+import { backoffMs, sleep } from '../../core/backoff';
+import type { BatchOutcome, QueueDepth, QueueMessage, WorkQueue } from '../../core/queue';
 
 export interface SqsQueueOptions {
   queueUrl: string;

@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as sqliteVec from 'sqlite-vec';
-import type { DocumentIndex, IndexDocument, IndexedState, SearchHit, UpsertResult } from '../core/types';
-import { normalizeText } from '../core/normalize-text';
+import type { DocumentIndex, IndexDocument, IndexedState, SearchHit, UpsertResult } from '../../core/types';
+import { normalizeText } from '../../core/normalize-text';
 
 const SCHEMA_VERSION = 1;
 

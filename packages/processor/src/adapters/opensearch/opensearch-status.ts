@@ -1,6 +1,6 @@
 import type { Client } from '@opensearch-project/opensearch';
-import { errorMessage } from '../core/errors';
-import { fileId } from '../core/ids';
+import { errorMessage } from '../../core/errors';
+import { fileId } from '../../core/ids';
 import { statusOf } from './opensearch-index';
 
 /** Why a message went back to the queue, the last time it did. */

@@ -1,4 +1,4 @@
-import type { IndexDocument } from '../core/types';
+import type { IndexDocument } from '../../core/types';
 
 /**
  * The index template for file documents. Bump TEMPLATE_VERSION whenever the body changes: a

@@ -1,7 +1,7 @@
 import { opendir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { errorMessage } from '../core/errors';
-import type { LocalFile, Source, SourceEntry } from '../core/types';
+import { errorMessage } from '../../core/errors';
+import type { LocalFile, Source, SourceEntry } from '../../core/types';
 
 export interface LocalFolderOptions {
   /** Absolute paths never listed (the index database and its journal, when it lives inside the folder). */

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { RetryableError, UnreadableFileError } from '../core/errors';
+import { RetryableError, UnreadableFileError } from '../../core/errors';
 import { downloadObject } from './s3-download';
 import { ObjectUnavailableError, S3Source } from './s3-source';
 

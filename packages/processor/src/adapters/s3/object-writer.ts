@@ -1,7 +1,7 @@
 import { DeleteObjectsCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
-import { stripQuotes } from '../source/s3-download';
+import { stripQuotes } from './s3-download';
 
 export interface UploadedObject {
   etag: string;

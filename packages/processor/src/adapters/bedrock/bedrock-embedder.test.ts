@@ -3,7 +3,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { RetryableError } from '../core/errors';
+import { RetryableError } from '../../core/errors';
 import { BedrockImageEmbedder, type BedrockEmbedderOptions } from './bedrock-embedder';
 
 /** InvokeModel over real HTTP on 127.0.0.1; each test scripts the answers. */

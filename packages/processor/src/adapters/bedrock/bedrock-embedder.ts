@@ -2,9 +2,9 @@ import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedroc
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent } from 'node:https';
 import Bottleneck from 'bottleneck';
-import { errorMessage, RetryableError } from '../core/errors';
-import type { ImageEmbedder } from '../core/types';
-import { backoffMs, sleep } from '../core/backoff';
+import { errorMessage, RetryableError } from '../../core/errors';
+import type { ImageEmbedder } from '../../core/types';
+import { backoffMs, sleep } from '../../core/backoff';
 import { fitImageForTitan } from './bedrock-image';
 
 export interface BedrockEmbedderOptions {

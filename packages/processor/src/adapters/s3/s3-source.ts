@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorMessage, RetryableError, UnreadableFileError } from '../core/errors';
-import { formatBytes } from '../core/format';
-import type { LocalFile, Source, SourceEntry } from '../core/types';
-import { log } from '../core/log';
+import { errorMessage, RetryableError, UnreadableFileError } from '../../core/errors';
+import { formatBytes } from '../../core/format';
+import type { LocalFile, Source, SourceEntry } from '../../core/types';
+import { log } from '../../core/log';
 import { downloadObject, httpStatus, ObjectChangedError, stripQuotes } from './s3-download';
 
 export interface S3SourceOptions {

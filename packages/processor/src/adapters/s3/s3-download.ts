@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { forEachConcurrent } from '../core/concurrency';
+import { forEachConcurrent } from '../../core/concurrency';
 
 export interface DownloadOptions {
   bucket: string;

@@ -1,7 +1,7 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Client, type ClientOptions } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
-import type { OpenSearchSettings } from '../config/worker';
+import type { OpenSearchSettings } from '../../config/worker';
 
 /**
  * A client for the configured endpoint: SigV4 with the SDK's default credential chain (instance

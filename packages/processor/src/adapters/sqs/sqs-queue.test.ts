@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { SqsQueue } from './sqs-queue';
-import type { QueueMessage } from '../core/queue';
+import type { QueueMessage } from '../../core/queue';
 
 /** A stub SQS client: each test scripts the answers per call; the integration tests use ElasticMQ. */
 function client(answers: Array<(input: any) => unknown>) {

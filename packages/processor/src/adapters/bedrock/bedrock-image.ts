@@ -1,5 +1,5 @@
 import sharp, { type Metadata } from 'sharp';
-import { errorMessage } from '../core/errors';
+import { errorMessage } from '../../core/errors';
 
 /** Titan Multimodal Embeddings G1 accepts PNG or JPEG up to 2048×2048 px and 25 MB. */
 export const TITAN_IMAGE_LIMITS = { maxSide: 2048, maxBytes: 25 * 1024 * 1024 } as const;
