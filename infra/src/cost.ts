@@ -1,5 +1,5 @@
-import { fleetCost } from '@cis/processor/src/capacity/cost';
-import { defaultFilesPerHour, HOURS_PER_MONTH, INSTANCE_TYPES } from '@cis/processor/src/capacity/fleet';
+import { fleetCost } from '@cis/processor/src/programs/capacity/cost';
+import { defaultFilesPerHour, HOURS_PER_MONTH, INSTANCE_TYPES } from '@cis/processor/src/programs/capacity/fleet';
 import { ConfigError } from './config/load';
 import type { EnvironmentConfig } from './config/schema';
 

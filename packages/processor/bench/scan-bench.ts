@@ -21,10 +21,10 @@ import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forEachConcurrent } from '../src/core/concurrency';
-import { classify } from '../src/scanner/diff';
-import { listBucket } from '../src/scanner/listing';
-import { Manifest } from '../src/scanner/manifest';
-import { runScan, type ScanSettings, type ScanSummary } from '../src/scanner/run-scan';
+import { classify } from '../src/programs/scanner/diff';
+import { listBucket } from '../src/programs/scanner/listing';
+import { Manifest } from '../src/programs/scanner/manifest';
+import { runScan, type ScanSettings, type ScanSummary } from '../src/programs/scanner/run-scan';
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 3000);
 const LOCAL_FILES = Number(process.env.BENCH_LOCAL_FILES ?? 500);

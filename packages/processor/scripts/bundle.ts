@@ -26,7 +26,7 @@ const WORKSPACE_DIR = resolve(PROCESSOR_DIR, '..', '..');
 
 /** Bundled entry points: output name → source. A missing optional entry is skipped (and reported). */
 const ENTRIES = [
-  { out: 'cis', source: 'src/cli/main.ts', optional: false },
+  { out: 'cis', source: 'src/programs/cli/main.ts', optional: false },
   { out: 'ocr-worker', source: 'src/pipeline/ocr/ocr-worker.ts', optional: true },
 ] as const;
 

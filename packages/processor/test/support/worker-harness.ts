@@ -9,7 +9,7 @@ import { createOpenSearchClient } from '../../src/adapters/opensearch/opensearch
 import { OpenSearchIndex } from '../../src/adapters/opensearch/opensearch-index';
 import { OpenSearchFailureStore } from '../../src/adapters/opensearch/opensearch-status';
 import { log } from '../../src/core/log';
-import { startWorker, type RunningWorker } from '../../src/worker/run';
+import { startWorker, type RunningWorker } from '../../src/programs/worker/run';
 import { queueCounts } from './s3-load';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -90,7 +90,7 @@ export async function startInProcess(s: Scenario, env: NodeJS.ProcessEnv = {}): 
   return startWorker(workerSettings({ ...s.env, ...env }), log.child({ test: s.name }));
 }
 
-/** `node --import tsx packages/processor/src/cli/main.ts worker` in its own process group (as systemd runs it, in its own cgroup). */
+/** `node --import tsx packages/processor/src/programs/cli/main.ts worker` in its own process group (as systemd runs it, in its own cgroup). */
 export class ChildWorker {
   readonly proc: ChildProcess;
   readonly stderr: string[] = [];
@@ -100,7 +100,7 @@ export class ChildWorker {
     // One node process, as on the fleet (`node cis.js worker`). Not the tsx launcher: it relays a
     // signal to its child and, when the child's busy main thread has not acknowledged it within
     // 2 × 30 ms, SIGKILLs the child and exits 143 itself, which is tsx's behaviour, not the worker's.
-    this.proc = spawn(process.execPath, ['--import', 'tsx', 'packages/processor/src/cli/main.ts', 'worker'], {
+    this.proc = spawn(process.execPath, ['--import', 'tsx', 'packages/processor/src/programs/cli/main.ts', 'worker'], {
       cwd: REPO_ROOT,
       // The tests read its JSON logs, whatever level the test run itself logs at.
       env: { ...env, CIS_LOG_LEVEL: 'info' },
