@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildWorkerBundle } from '@cis/processor/scripts/bundle';
-import { queuesEmpty, scenario, storedDocs, waitFor, type Scenario } from '@cis/processor/test/support/worker-harness';
-import { sendMessages, uploadFiles, upsertMessagesFor } from '@cis/processor/test/support/s3-load';
+import { queuesEmpty, scenario, sendMessages, storedDocs, uploadFiles, upsertMessagesFor, waitFor, type Scenario } from '@cis/processor/test/support';
 import { REPO_ROOT } from '../src/synth';
 
 /**

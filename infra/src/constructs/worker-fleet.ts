@@ -4,16 +4,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { METRICS_NAMESPACE, WORKER_DEFAULTS, WORKER_ENV, type WorkerEnvironment } from '@cis/processor';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
 import type { WorkerBundle } from './worker-bundle';
 import type { WorkerIdentity } from './worker-identity';
 import { INSTANCE_PATHS, workerUserData } from './worker-user-data';
 
-/** The worker's CloudWatch namespace (packages/processor/src/worker/metrics.ts). */
-export const METRICS_NAMESPACE = 'CISFileSearch';
-/** The one model the workers may invoke. */
-export const EMBEDDING_MODEL_ID = 'amazon.titan-embed-image-v1';
 export const DRAIN_HOOK_NAME = 'drain-worker';
 /** systemd waits this much longer than the worker's own drain deadline before it kills the worker. */
 export const STOP_MARGIN_SECONDS = 20;
@@ -38,7 +35,8 @@ export interface WorkerFleetProps {
   workerDrainSeconds: number;
   rootVolumeGiB: number;
   visibilityTimeoutSeconds: number;
-  workerEnvironment: Record<string, string>;
+  /** Extra variables (environment settings), written after the ones the fleet sets. */
+  workerEnvironment: WorkerEnvironment;
   logRetention: logs.RetentionDays;
   removalPolicy: RemovalPolicy;
 }
@@ -56,8 +54,8 @@ export class WorkerFleet extends Construct {
   readonly userData: ec2.UserData;
   readonly workerLogGroup: logs.LogGroup;
   readonly metricsLogGroup: logs.LogGroup;
-  /** What the worker service gets in its environment. */
-  readonly environment: Record<string, string>;
+  /** What the worker service gets in its environment: only variables the worker reads (the processor's contract). */
+  readonly environment: WorkerEnvironment;
 
   constructor(scope: Construct, id: string, props: WorkerFleetProps) {
     super(scope, id);
@@ -78,20 +76,21 @@ export class WorkerFleet extends Construct {
     this.role = props.identity.role;
     this.grantWorkerAccess(props);
 
+    const v = WORKER_ENV;
     this.environment = {
-      AWS_REGION: Aws.REGION,
-      CIS_QUEUE_URL: props.queue.queueUrl,
-      CIS_DLQ_URL: props.deadLetterQueue.queueUrl,
-      CIS_BUCKET: props.sourceBucket.name,
-      CIS_OPENSEARCH_URL: props.opensearch.endpoint,
-      CIS_INITIAL_LOAD: String(props.initialLoad),
-      CIS_VISIBILITY_TIMEOUT_S: String(props.visibilityTimeoutSeconds),
-      CIS_DRAIN_DEADLINE_S: String(props.workerDrainSeconds),
-      CIS_AUTOSCALING_GROUP_NAME: this.groupName,
+      [v.region]: Aws.REGION,
+      [v.queueUrl]: props.queue.queueUrl,
+      [v.dlqUrl]: props.deadLetterQueue.queueUrl,
+      [v.bucket]: props.sourceBucket.name,
+      [v.opensearchUrl]: props.opensearch.endpoint,
+      [v.initialLoad]: String(props.initialLoad),
+      [v.visibilityTimeoutSeconds]: String(props.visibilityTimeoutSeconds),
+      [v.drainDeadlineSeconds]: String(props.workerDrainSeconds),
+      [v.autoScalingGroupName]: this.groupName,
       // aws-embedded-metrics: send to the CloudWatch agent's EMF listener, into this log group.
-      AWS_EMF_ENVIRONMENT: 'EC2',
-      AWS_EMF_LOG_GROUP_NAME: this.metricsLogGroup.logGroupName,
-      AWS_EMF_SERVICE_NAME: 'cis-worker',
+      [v.emfEnvironment]: 'EC2',
+      [v.emfLogGroupName]: this.metricsLogGroup.logGroupName,
+      [v.emfServiceName]: 'cis-worker',
       ...props.workerEnvironment,
     };
 
@@ -197,7 +196,7 @@ export class WorkerFleet extends Construct {
       new iam.PolicyStatement({
         sid: 'EmbedImages',
         actions: ['bedrock:InvokeModel'],
-        resources: [`arn:${Aws.PARTITION}:bedrock:${Aws.REGION}::foundation-model/${EMBEDDING_MODEL_ID}`],
+        resources: [`arn:${Aws.PARTITION}:bedrock:${Aws.REGION}::foundation-model/${WORKER_DEFAULTS.bedrockModelId}`],
       }),
     );
     if (props.opensearch.domainArn) {
@@ -239,7 +238,7 @@ export class WorkerFleet extends Construct {
         resources: [groupArn],
       }),
     );
-    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'cloudwatch:PutMetricData (limited by condition to the CWAgent and CISFileSearch namespaces) and ec2:DescribeTags support no resource-level permissions.');
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', `cloudwatch:PutMetricData (limited by condition to the CWAgent and ${METRICS_NAMESPACE} namespaces) and ec2:DescribeTags support no resource-level permissions.`);
     acknowledge(
       role,
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/${this.groupName}]`,

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { WORKER_DEFAULTS, WORKER_ENV } from '../contract';
 
 /**
  * Structured JSON logs on stderr: stdout is reserved for command output (`--json` results),
@@ -6,7 +7,7 @@ import pino from 'pino';
  */
 export const log = pino(
   {
-    level: process.env.CIS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info',
+    level: process.env[WORKER_ENV.logLevel] ?? process.env.LOG_LEVEL ?? WORKER_DEFAULTS.logLevel,
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },

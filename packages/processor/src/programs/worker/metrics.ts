@@ -1,10 +1,9 @@
 import { createMetricsLogger, Unit } from 'aws-embedded-metrics';
+import { METRIC, METRIC_DIMENSION, METRICS_NAMESPACE, type MetricName } from '../../contract';
 import { errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import type { QueueDepth } from '../../core/queue';
 import type { Worker } from './worker';
-
-export const METRICS_NAMESPACE = 'CISFileSearch';
 
 export interface MetricsOptions {
   instanceId: string;
@@ -17,7 +16,6 @@ export interface MetricsOptions {
   queue: { depth(): Promise<QueueDepth> };
   /** Bedrock request counters, when images are embedded. */
   bedrock?: { stats: { throttled: number; requests: number } };
-  namespace?: string;
 }
 
 /** Sums over one reporting interval. */
@@ -47,8 +45,8 @@ class Window {
 }
 
 /**
- * CloudWatch metrics in Embedded Metric Format (namespace CISFileSearch, dimensions InstanceId and AutoScalingGroupName),
- * one record per interval: throughput, per-stage times, queue depth and failure counts. On EC2
+ * CloudWatch metrics in Embedded Metric Format (the contract's namespace, names and dimensions: per
+ * instance, and per Auto Scaling group when it is known), one record per interval: throughput, per-stage times, queue depth and failure counts. On EC2
  * the records go to the CloudWatch agent; with AWS_EMF_ENVIRONMENT=Local they are printed.
  */
 export function attachMetrics(worker: Worker, opts: MetricsOptions, log: Logger): { flush(): Promise<void>; stop(): Promise<void> } {
@@ -82,32 +80,32 @@ export function attachMetrics(worker: Worker, opts: MetricsOptions, log: Logger)
     });
     const throttled = opts.bedrock?.stats.throttled ?? 0;
     const m = createMetricsLogger();
-    m.setNamespace(opts.namespace ?? METRICS_NAMESPACE);
+    m.setNamespace(METRICS_NAMESPACE);
+    const byInstance = { [METRIC_DIMENSION.instanceId]: opts.instanceId };
     m.setDimensions(
-      opts.autoScalingGroupName
-        ? [{ InstanceId: opts.instanceId }, { AutoScalingGroupName: opts.autoScalingGroupName }]
-        : [{ InstanceId: opts.instanceId }],
+      opts.autoScalingGroupName ? [byInstance, { [METRIC_DIMENSION.autoScalingGroupName]: opts.autoScalingGroupName }] : [byInstance],
     );
-    m.putMetric('ProcessingThroughput', (done.files / minutes) * 60, Unit.Count);
-    m.putMetric('ProcessingRate', done.files / minutes, Unit.Count);
-    m.putMetric('FilesProcessed', done.files, Unit.Count);
-    if (done.files > 0) m.putMetric('AvgFileProcessingTime', done.processMs / done.files, Unit.Milliseconds);
-    const stage = (name: string, which: keyof Window['sums']) => {
+    const put = (name: MetricName, value: number, unit: Unit) => m.putMetric(name, value, unit);
+    put(METRIC.processingThroughput, (done.files / minutes) * 60, Unit.Count);
+    put(METRIC.processingRate, done.files / minutes, Unit.Count);
+    put(METRIC.filesProcessed, done.files, Unit.Count);
+    if (done.files > 0) put(METRIC.avgFileProcessingTime, done.processMs / done.files, Unit.Milliseconds);
+    const stage = (name: MetricName, which: keyof Window['sums']) => {
       const v = done.mean(which);
-      if (v !== undefined) m.putMetric(name, v, Unit.Milliseconds);
+      if (v !== undefined) put(name, v, Unit.Milliseconds);
     };
-    stage('S3DownloadTime', 'fetch');
-    stage('OCRProcessingTime', 'ocr');
-    stage('BedrockAPITime', 'embed');
-    stage('OpenSearchIndexTime', 'bulk');
-    if (depth) m.putMetric('SQSQueueDepth', depth.visible, Unit.Count);
-    m.putMetric('FilesUnreadable', done.unreadable, Unit.Count);
-    m.putMetric('FilesSkipped', done.skipped, Unit.Count);
-    m.putMetric('MessagesReturned', done.returned, Unit.Count);
-    m.putMetric('MessagesRejected', done.rejected, Unit.Count);
-    m.putMetric('MessagesReleased', done.released, Unit.Count);
-    m.putMetric('StaleAcknowledgements', done.staleAcks, Unit.Count);
-    if (opts.bedrock) m.putMetric('BedrockThrottles', throttled - throttledBefore, Unit.Count);
+    stage(METRIC.s3DownloadTime, 'fetch');
+    stage(METRIC.ocrProcessingTime, 'ocr');
+    stage(METRIC.bedrockApiTime, 'embed');
+    stage(METRIC.openSearchIndexTime, 'bulk');
+    if (depth) put(METRIC.sqsQueueDepth, depth.visible, Unit.Count);
+    put(METRIC.filesUnreadable, done.unreadable, Unit.Count);
+    put(METRIC.filesSkipped, done.skipped, Unit.Count);
+    put(METRIC.messagesReturned, done.returned, Unit.Count);
+    put(METRIC.messagesRejected, done.rejected, Unit.Count);
+    put(METRIC.messagesReleased, done.released, Unit.Count);
+    put(METRIC.staleAcknowledgements, done.staleAcks, Unit.Count);
+    if (opts.bedrock) put(METRIC.bedrockThrottles, throttled - throttledBefore, Unit.Count);
     throttledBefore = throttled;
     await m.flush();
   };
