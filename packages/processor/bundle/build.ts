@@ -7,27 +7,22 @@
  *                           with their runtime dependencies, pruned of sources and docs
  *   package.json            what went in (versions), for the record
  *
- * Usage: pnpm bundle [--out <dir>] [--deep]
- *   Builds into packages/processor/dist/worker-bundle, then runs the copy checks: the folder is
- *   copied outside the workspace (so nothing resolves from the workspace's node_modules) and
- *   `cis.js --help` plus a load of every native module run there. --deep also indexes a few
- *   samples with the copy (PDF, OCR, Office, SQLite) and searches the result.
+ * verify.ts checks a built bundle from a copy outside the workspace; cli.ts (`pnpm bundle`) does both.
  */
 import { buildSync, type Metafile } from 'esbuild';
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { DEFAULT_OUT_DIR, PROCESSOR_DIR } from './paths';
 
-export const PROCESSOR_DIR = resolve(__dirname, '..');
-export const DEFAULT_OUT_DIR = join(PROCESSOR_DIR, 'dist', 'worker-bundle');
-const WORKSPACE_DIR = resolve(PROCESSOR_DIR, '..', '..');
 
-/** Bundled entry points: output name → source. A missing optional entry is skipped (and reported). */
+/**
+ * Bundled entry points: output name → source. Both are required: without ocr-worker.js beside
+ * cis.js the OCR pool would look for its TypeScript thread file, which the bundle does not carry.
+ */
 const ENTRIES = [
-  { out: 'cis', source: 'src/programs/cli/main.ts', optional: false },
-  { out: 'ocr-worker', source: 'src/pipeline/ocr/ocr-worker.ts', optional: true },
+  { out: 'cis', source: 'src/programs/cli/main.ts' },
+  { out: 'ocr-worker', source: 'src/pipeline/ocr/ocr-worker.ts' },
 ] as const;
 
 /**
@@ -57,7 +52,6 @@ export interface BundleReport {
   bytes: number;
   files: number;
   entries: Array<{ file: string; bytes: number }>;
-  skippedEntries: string[];
   packages: Array<{ name: string; version: string; bytes: number; at: string }>;
   /** Highest glibc / libstdc++ symbol versions any native file needs. */
   libc: { GLIBC: string; GLIBCXX: string };
@@ -71,17 +65,14 @@ export function buildWorkerBundle(options: BundleOptions = {}): BundleReport {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
 
-  const present = ENTRIES.filter((e) => existsSync(join(PROCESSOR_DIR, e.source)));
-  const missing = ENTRIES.filter((e) => !present.includes(e));
-  const required = missing.find((e) => !e.optional);
-  if (required) throw new Error(`bundle: entry ${required.source} is missing`);
-  for (const e of missing) log(`skipped ${e.source} (not there yet)`);
+  const missing = ENTRIES.find((e) => !existsSync(join(PROCESSOR_DIR, e.source)));
+  if (missing) throw new Error(`bundle: entry ${missing.source} is missing`);
 
   const t0 = performance.now();
   // Synchronous, so that CDK's local bundling (a synchronous hook) can call it in-process.
   const result = buildSync({
     absWorkingDir: PROCESSOR_DIR,
-    entryPoints: Object.fromEntries(present.map((e) => [e.out, e.source])),
+    entryPoints: Object.fromEntries(ENTRIES.map((e) => [e.out, e.source])),
     outdir: outDir,
     bundle: true,
     platform: 'node',
@@ -95,7 +86,7 @@ export function buildWorkerBundle(options: BundleOptions = {}): BundleReport {
     logLevel: 'silent',
   });
   for (const w of result.warnings) log(`esbuild: ${w.text}`);
-  log(`esbuild: ${present.map((e) => `${e.out}.js`).join(', ')} in ${Math.round(performance.now() - t0)} ms`);
+  log(`esbuild: ${ENTRIES.map((e) => `${e.out}.js`).join(', ')} in ${Math.round(performance.now() - t0)} ms`);
 
   const packages = copyExternalPackages(join(outDir, 'node_modules'));
   checkUnbundledImports(result.metafile, packages);
@@ -108,7 +99,7 @@ export function buildWorkerBundle(options: BundleOptions = {}): BundleReport {
         private: true,
         type: 'commonjs',
         main: 'cis.js',
-        description: 'Built by packages/processor/scripts/bundle.ts; run as: node cis.js worker',
+        description: 'Built by packages/processor/bundle/build.ts; run as: node cis.js worker',
         dependencies: Object.fromEntries(packages.map((p) => [p.at, p.version])),
       },
       null,
@@ -116,9 +107,9 @@ export function buildWorkerBundle(options: BundleOptions = {}): BundleReport {
     )}\n`,
   );
 
-  const entries = present.map((e) => ({ file: `${e.out}.js`, bytes: statSync(join(outDir, `${e.out}.js`)).size }));
+  const entries = ENTRIES.map((e) => ({ file: `${e.out}.js`, bytes: statSync(join(outDir, `${e.out}.js`)).size }));
   const { bytes, files } = folderSize(outDir);
-  return { outDir, bytes, files, entries, skippedEntries: missing.map((e) => e.source), packages, libc };
+  return { outDir, bytes, files, entries, packages, libc };
 }
 
 function assertLinuxX64Glibc(): void {
@@ -332,146 +323,4 @@ function folderSize(dir: string): { bytes: number; files: number } {
     files++;
   }
   return { bytes, files };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Checks from a copy outside the workspace.
-
-/** Loads every native and WASM piece the worker uses, the way the worker loads it. */
-const NATIVE_PROBE = `
-const results = {};
-(async () => {
-  const sharp = require('sharp');
-  results.sharp = (await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toBuffer()).length > 0;
-  const Database = require('better-sqlite3');
-  const db = new Database(':memory:');
-  require('sqlite-vec').load(db);
-  results.sqliteVec = db.prepare('select vec_version() as v').get().v;
-  results.fts5 = db.prepare("select sqlite_compileoption_used('ENABLE_FTS5') as f").get().f === 1;
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  results.pdfjs = pdfjs.version;
-  const path = require('node:path');
-  const pdfRoot = path.dirname(require.resolve('pdfjs-dist/package.json'));
-  results.pdfjsData = ['cmaps/UniJIS-UCS2-H.bcmap', 'standard_fonts/FoxitSerif.pfb'].every((f) => require('node:fs').existsSync(path.join(pdfRoot, f)));
-  const canvasFrom = path.dirname(require.resolve('pdfjs-dist/package.json'));
-  const { createCanvas } = require(require.resolve('@napi-rs/canvas', { paths: [canvasFrom] }));
-  results.canvas = createCanvas(4, 4).getContext('2d') !== null;
-  const core = await require('tesseract.js-core/tesseract-core-simd-lstm')();
-  results.tesseractCore = typeof core.TessBaseAPI === 'function';
-  results.models = ['jpn', 'eng'].every((l) => require('node:fs').existsSync(path.join(path.dirname(require.resolve('@tesseract.js-data/' + l + '/package.json')), '4.0.0_best_int', l + '.traineddata.gz')));
-  results.piscina = typeof require('piscina').Piscina === 'function';
-  process.stdout.write('\\n' + JSON.stringify(results) + '\\n');
-})().catch((err) => { process.stderr.write(String(err && err.stack || err)); process.exit(1); });
-`;
-
-export interface VerifyOptions {
-  /** Also index a few samples with the copy and search them. */
-  deep?: boolean;
-  log?: (line: string) => void;
-}
-
-/**
- * Copies the bundle outside the workspace and runs it there: `cis.js --help`, the native probe,
- * and with `deep` an index + search over samples. Throws with the failing command's output.
- */
-export function verifyWorkerBundle(bundleDir: string, options: VerifyOptions = {}): { commands: string[]; native: Record<string, unknown> } {
-  const log = options.log ?? (() => undefined);
-  const scratch = mkdtempSync(join(tmpdir(), 'cis-bundle-check-'));
-  if (!relative(WORKSPACE_DIR, scratch).startsWith('..')) throw new Error(`bundle: ${scratch} is inside the workspace; set TMPDIR elsewhere`);
-  try {
-    const copy = join(scratch, 'worker');
-    cpSync(bundleDir, copy, { recursive: true });
-    const env = { ...process.env, NODE_PATH: '', NODE_OPTIONS: '', CIS_LOG_LEVEL: 'warn' };
-    const node = (args: string[], timeoutMs = 60_000) => {
-      try {
-        return execFileSync(process.execPath, args, { cwd: copy, env, encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
-      } catch (err) {
-        const e = err as { stderr?: string; stdout?: string; message: string };
-        throw new Error(`bundle check failed: node ${args.join(' ')}\n${e.stderr || e.stdout || e.message}`);
-      }
-    };
-
-    const help = node(['cis.js', '--help']);
-    const commands = [...help.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
-    log(`cis.js --help from ${copy}: commands ${commands.join(', ')}`);
-    const native = JSON.parse(lastLine(node(['-e', NATIVE_PROBE]))) as Record<string, unknown>;
-    const failed = Object.entries(native).filter(([, v]) => v === false);
-    if (failed.length > 0) throw new Error(`bundle check failed: ${failed.map(([k]) => k).join(', ')} did not load from the copy`);
-    log(`native modules from the copy: ${JSON.stringify(native)}`);
-
-    if (options.deep) deepCheck(node, scratch, log);
-    return { commands, native };
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-/**
- * Samples covering the pipeline's native parts, each with a word only its extraction can find:
- * an English scan (OCR thread), a PDF whose second page is a Japanese scan, a Word file.
- */
-const DEEP_SAMPLES = [
-  { file: 'invoice_scan.png', word: 'Kestrel' },
-  { file: '納品書_受領印.pdf', word: '決定事項' },
-  { file: '業務委託契約書.docx', word: '秘密保持' },
-];
-
-function deepCheck(node: (args: string[], timeoutMs?: number) => string, scratch: string, log: (line: string) => void): void {
-  const samples = join(scratch, 'samples');
-  mkdirSync(samples);
-  for (const s of DEEP_SAMPLES) cpSync(join(WORKSPACE_DIR, 'samples', s.file), join(samples, s.file));
-  const db = join(scratch, 'index.db');
-  const t0 = performance.now();
-  const summary = JSON.parse(lastLine(node(['cis.js', 'index', samples, '--db', db, '--json'], 300_000))) as {
-    indexed: number;
-    ocrPages: number;
-    failed: Array<{ path: string; reason: string }>;
-  };
-  log(`cis.js index from the copy: ${summary.indexed} indexed, ${summary.ocrPages} OCR page(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  if (summary.indexed !== DEEP_SAMPLES.length || summary.failed.length > 0 || summary.ocrPages < 2) {
-    throw new Error(`bundle deep check: expected ${DEEP_SAMPLES.length} files indexed with OCR, got ${JSON.stringify(summary)}`);
-  }
-  for (const s of DEEP_SAMPLES) {
-    const { hits } = JSON.parse(lastLine(node(['cis.js', 'search', s.word, '--db', db, '--json']))) as { hits: unknown[] };
-    if (hits.length === 0) throw new Error(`bundle deep check: search for ${s.word} (in ${s.file}) found nothing`);
-  }
-  log(`cis.js search from the copy: ${DEEP_SAMPLES.map((s) => s.word).join(', ')} found`);
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').at(-1) ?? '';
-}
-
-// ---------------------------------------------------------------------------------------------
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
-}
-
-function cli(argv: string[]): void {
-  const outIndex = argv.indexOf('--out');
-  const outDir = outIndex >= 0 ? argv[outIndex + 1] : undefined;
-  if (outIndex >= 0 && !outDir) throw new Error('--out needs a folder');
-  const log = (line: string) => process.stderr.write(`${line}\n`);
-  const t0 = performance.now();
-  const report = buildWorkerBundle({ outDir, log });
-  const built = performance.now();
-  verifyWorkerBundle(report.outDir, { deep: argv.includes('--deep'), log });
-  const lines = [
-    `worker bundle: ${relative(process.cwd(), report.outDir) || '.'} — ${formatBytes(report.bytes)} in ${report.files} files (built in ${((built - t0) / 1000).toFixed(1)} s, checked in ${((performance.now() - built) / 1000).toFixed(1)} s)`,
-    ...report.entries.map((e) => `  ${e.file.padEnd(44)} ${formatBytes(e.bytes).padStart(10)}`),
-    ...report.skippedEntries.map((s) => `  (skipped ${s}: not there yet)`),
-    ...report.packages.map((p) => `  node_modules/${`${p.at}@${p.version}`.padEnd(31)} ${formatBytes(p.bytes).padStart(10)}`),
-    `  native files need at most GLIBC_${report.libc.GLIBC}, GLIBCXX_${report.libc.GLIBCXX} (Amazon Linux 2023: 2.34, 3.4.29)`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-if (require.main === module) {
-  try {
-    cli(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  }
 }
