@@ -1,7 +1,7 @@
 import { opendir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { errorMessage } from '../../core/errors';
-import type { LocalFile, Source, SourceEntry } from '../../core/types';
+import type { LocalFile, SourceEntry } from '../../core/types';
 
 export interface LocalFolderOptions {
   /** Absolute paths never listed (the index database and its journal, when it lives inside the folder). */
@@ -11,7 +11,7 @@ export interface LocalFolderOptions {
 }
 
 /** Files under a local folder, recursively; symbolic links are not followed (they can loop). */
-export class LocalFolderSource implements Source {
+export class LocalFolderSource {
   readonly root: string;
   private readonly excluded: Set<string>;
 

@@ -1,4 +1,4 @@
-import { chunkByBytes, encodeOp, parseBulkResponse, type BulkOp } from './opensearch-bulk';
+import { encodeOp, parseBulkResponse, type BulkOp } from './opensearch-bulk';
 import { toSource, vectorField } from './opensearch-mapping';
 
 const index = (id: string): BulkOp => ({ kind: 'index', index: 'files', id, source: { path: id }, version: 1700000000000 });
@@ -9,11 +9,6 @@ describe('bulk encoding', () => {
     const lines = encodeOp(index('a')).trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines).toEqual([{ index: { _index: 'files', _id: 'a', version: 1700000000000, version_type: 'external_gte' } }, { path: 'a' }]);
     expect(encodeOp(del('b'))).toBe('{"delete":{"_index":"files","_id":"b"}}\n');
-  });
-
-  it('chunks by bytes, an oversized item alone', () => {
-    const items = [5, 5, 5, 20, 5].map((bytes, i) => ({ i, bytes }));
-    expect(chunkByBytes(items, 12).map((c) => c.map((x) => x.i))).toEqual([[0, 1], [2], [3], [4]]);
   });
 });
 

@@ -1,3 +1,6 @@
+import type { IndexDocument } from '../../core/types';
+import { toSource } from './opensearch-mapping';
+
 /** One write in a bulk request. */
 export type BulkOp =
   | {
@@ -26,29 +29,21 @@ export interface BulkItemResult {
   noop?: boolean;
 }
 
+/** The operation that stores `doc` in `index`, versioned by its modification time. */
+export function indexOp(index: string, doc: IndexDocument): BulkOp {
+  const version = Date.parse(doc.mtime);
+  return { kind: 'index', index, id: doc.id, source: toSource(doc), ...(Number.isFinite(version) ? { version } : {}) };
+}
+
+export function deleteOp(index: string, id: string): BulkOp {
+  return { kind: 'delete', index, id };
+}
+
 /** The NDJSON lines of one operation, ready to be concatenated into a request body. */
 export function encodeOp(op: BulkOp): string {
   if (op.kind === 'delete') return `${JSON.stringify({ delete: { _index: op.index, _id: op.id } })}\n`;
   const meta = { _index: op.index, _id: op.id, ...(op.version !== undefined ? { version: op.version, version_type: 'external_gte' } : {}) };
   return `${JSON.stringify({ index: meta })}\n${JSON.stringify(op.source)}\n`;
-}
-
-/** Groups encoded operations into request bodies of at most maxBytes (an oversized one goes alone). */
-export function chunkByBytes<T extends { bytes: number }>(items: readonly T[], maxBytes: number): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let size = 0;
-  for (const item of items) {
-    if (current.length > 0 && size + item.bytes > maxBytes) {
-      chunks.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(item);
-    size += item.bytes;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
 }
 
 interface BulkResponseItem {

@@ -1,9 +1,9 @@
 import type { Client, Types } from '@opensearch-project/opensearch';
 import { errorMessage } from '../../core/errors';
-import type { DocumentIndex, IndexDocument, IndexedState, SearchHit, UpsertResult } from '../../core/types';
+import type { IndexedState, SearchHit, SearchIndex } from '../../core/types';
 import { log } from '../../core/log';
 import { normalizeText } from '../../core/normalize-text';
-import { chunkByBytes, encodeOp, parseBulkResponse, type BulkItemResult, type BulkOp } from './opensearch-bulk';
+import { parseBulkResponse, type BulkItemResult, type BulkOp } from './opensearch-bulk';
 import { templateBody, TEMPLATE_VERSION, toSource, vectorField, vectorMapping, type AnalyzerKind } from './opensearch-mapping';
 
 export interface OpenSearchIndexOptions {
@@ -13,13 +13,6 @@ export interface OpenSearchIndexOptions {
   analyzer: 'auto' | AnalyzerKind;
   /** Embedding models whose vector fields must exist (one field per model and size). */
   vectorModels: ReadonlyArray<{ modelId: string; dimensions: number }>;
-  /** Largest bulk request body, bytes (for `upsert`; the worker's bulk indexer batches on its own). */
-  maxBulkBytes?: number;
-}
-
-/** What the worker needs to skip a redelivered message without downloading the object again. */
-export interface OpenSearchIndexedState extends IndexedState {
-  etag?: string;
 }
 
 export interface PreparedIndex {
@@ -31,10 +24,10 @@ export interface PreparedIndex {
 
 /**
  * File documents in OpenSearch. `_id` is the document id (fileId of the object key), so a
- * redelivered message overwrites its document instead of adding a second one. Writes report
- * each item's outcome; nothing here retries (the worker's bulk indexer does).
+ * redelivered message overwrites its document instead of adding a second one. Writes go through
+ * `bulk`, which reports each item's outcome; nothing here retries (BulkWriter does).
  */
-export class OpenSearchIndex implements DocumentIndex {
+export class OpenSearchIndex implements SearchIndex {
   readonly name: string;
   private knn = true;
 
@@ -72,8 +65,9 @@ export class OpenSearchIndex implements DocumentIndex {
     return { analyzer, knn: this.knn, templateWritten, indexCreated };
   }
 
-  async getState(ids: string[]): Promise<Map<string, OpenSearchIndexedState>> {
-    const out = new Map<string, OpenSearchIndexedState>();
+  /** With the object's ETag, so the worker skips a redelivered message without downloading again. */
+  async getState(ids: string[]): Promise<Map<string, IndexedState>> {
+    const out = new Map<string, IndexedState>();
     if (ids.length === 0) return out;
     const res = await this.client.mget({
       index: this.name,
@@ -88,23 +82,13 @@ export class OpenSearchIndex implements DocumentIndex {
     return out;
   }
 
-  /** The bulk operation that stores `doc`, versioned by its modification time. */
-  indexOp(doc: IndexDocument): BulkOp {
-    const version = Date.parse(doc.mtime);
-    return { kind: 'index', index: this.name, id: doc.id, source: toSource(doc), ...(Number.isFinite(version) ? { version } : {}) };
-  }
-
-  deleteOp(id: string): BulkOp {
-    return { kind: 'delete', index: this.name, id };
-  }
-
   /**
-   * One bulk request. Every operation gets a result; a request that fails as a whole fails each
+   * One bulk request (`encoded`: the operations' NDJSON lines). Every operation gets a result; a request that fails as a whole fails each
    * item with the same reason (retryable unless the cluster refused the request itself).
    */
-  async bulk(ops: readonly BulkOp[], encoded?: readonly string[]): Promise<BulkItemResult[]> {
+  async bulk(ops: readonly BulkOp[], encoded: readonly string[]): Promise<BulkItemResult[]> {
     if (ops.length === 0) return [];
-    const body = (encoded ?? ops.map(encodeOp)).join('');
+    const body = encoded.join('');
     try {
       const res = await this.client.transport.request({ method: 'POST', path: '/_bulk', bulkBody: body });
       return parseBulkResponse(ops, res.body as Parameters<typeof parseBulkResponse>[1]);
@@ -113,29 +97,6 @@ export class OpenSearchIndex implements DocumentIndex {
       const retryable = status === undefined || status === 429 || status >= 500 || status === 403;
       return ops.map((op) => ({ id: op.id, ok: false, status: status ?? 0, error: `bulk request failed: ${errorMessage(err)}`, retryable }));
     }
-  }
-
-  async upsert(docs: IndexDocument[]): Promise<UpsertResult[]> {
-    const items = docs.map((doc) => {
-      const op = this.indexOp(doc);
-      const line = encodeOp(op);
-      return { op, line, bytes: Buffer.byteLength(line) };
-    });
-    const results: UpsertResult[] = [];
-    for (const chunk of chunkByBytes(items, this.opts.maxBulkBytes ?? 10_000_000)) {
-      const res = await this.bulk(
-        chunk.map((c) => c.op),
-        chunk.map((c) => c.line),
-      );
-      results.push(...res.map(({ id, ok, error, retryable }) => ({ id, ok, ...(error ? { error, retryable } : {}) })));
-    }
-    return results;
-  }
-
-  async remove(ids: string[]): Promise<void> {
-    const results = await this.bulk(ids.map((id) => this.deleteOp(id)));
-    const failed = results.filter((r) => !r.ok);
-    if (failed.length > 0) throw new Error(`could not remove ${failed.length} document(s): ${failed[0].error}`);
   }
 
   async search(query: string, opts: { limit?: number } = {}): Promise<SearchHit[]> {

@@ -1,13 +1,13 @@
-import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage, RetryableError, UnreadableFileError } from '../../core/errors';
 import { formatBytes } from '../../core/format';
-import type { LocalFile, Source, SourceEntry } from '../../core/types';
+import type { LocalFile, SourceEntry } from '../../core/types';
 import { log } from '../../core/log';
-import { downloadObject, httpStatus, ObjectChangedError, stripQuotes } from './s3-download';
+import { downloadObject, httpStatus, ObjectChangedError } from './s3-download';
 
 export interface S3SourceOptions {
   bucket: string;
@@ -48,7 +48,7 @@ const DIR_PREFIX = 'cis-worker-';
  * are unique per fetch: two keys with the same basename, or the same key fetched twice at once,
  * never share a file. Every temporary file is removed on release, on error and on abort.
  */
-export class S3Source implements Source {
+export class S3Source {
   private seq = 0;
 
   private constructor(
@@ -63,20 +63,6 @@ export class S3Source implements Source {
     // mkdtemp creates the directory with mode 0700: other local users cannot read the downloads.
     const dir = await mkdtemp(join(root, `${DIR_PREFIX}${process.pid}-`));
     return new S3Source(s3, opts, dir);
-  }
-
-  get description(): string {
-    return `s3://${this.opts.bucket}`;
-  }
-
-  async *list(signal?: AbortSignal): AsyncIterable<SourceEntry> {
-    for await (const page of paginateListObjectsV2({ client: this.s3 }, { Bucket: this.opts.bucket })) {
-      signal?.throwIfAborted();
-      for (const o of page.Contents ?? []) {
-        if (!o.Key) continue;
-        yield { relPath: o.Key, size: o.Size ?? 0, mtimeMs: o.LastModified?.getTime() ?? 0, etag: stripQuotes(o.ETag ?? '') };
-      }
-    }
   }
 
   /**

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as sqliteVec from 'sqlite-vec';
-import type { DocumentIndex, IndexDocument, IndexedState, SearchHit, UpsertResult } from '../../core/types';
+import type { IndexDocument, IndexedState, SearchHit, SearchIndex } from '../../core/types';
 import { normalizeText } from '../../core/normalize-text';
 
 const SCHEMA_VERSION = 1;
@@ -14,7 +14,7 @@ const SCHEMA_VERSION = 1;
  * to LIKE. Vectors live in one sqlite-vec table per embedding model, so vectors of different
  * models can never be compared.
  */
-export class SqliteIndex implements DocumentIndex {
+export class SqliteIndex implements SearchIndex {
   private readonly db: Database.Database;
   private readonly vectorTables = new Map<string, { table: string; dims: number }>();
 
@@ -96,7 +96,7 @@ export class SqliteIndex implements DocumentIndex {
     return out;
   }
 
-  async upsert(docs: IndexDocument[]): Promise<UpsertResult[]> {
+  async upsert(docs: IndexDocument[]): Promise<void> {
     const upsertDoc = this.db.prepare(`
       INSERT INTO docs (id, path, search_path, name, size, mtime, sha256, mime, kind, pages, text, ocr_pages, status, reason, vector_model, indexed_at)
       VALUES (@id, @path, @search_path, @name, @size, @mtime, @sha256, @mime, @kind, @pages, @text, @ocr_pages, @status, @reason, @vector_model, @indexed_at)
@@ -134,7 +134,6 @@ export class SqliteIndex implements DocumentIndex {
       }
     });
     write(docs);
-    return docs.map((d) => ({ id: d.id, ok: true }));
   }
 
   async remove(ids: string[]): Promise<void> {

@@ -3,8 +3,7 @@ import { errorMessage, UnreadableFileError } from '../../core/errors';
 import { fileId } from '../../core/ids';
 import type { FileJob, FileResult } from '../../pipeline/pipeline';
 import type { StageTimings } from '../../core/timing';
-import type { FileStatus, IndexDocument, SourceEntry } from '../../core/types';
-import type { OpenSearchIndexedState } from '../../adapters/opensearch/opensearch-index';
+import type { FileStatus, IndexDocument, IndexedState, SourceEntry } from '../../core/types';
 import { log } from '../../core/log';
 import { parseFileMessage, type UpsertMessage } from '../../core/file-message';
 import type { QueueMessage } from '../../core/queue';
@@ -27,7 +26,7 @@ export interface FileMessageHandlerDeps {
   source: { fetch(entry: SourceEntry, signal?: AbortSignal): Promise<S3LocalFile> };
   pipeline: { process(job: FileJob): Promise<FileResult> };
   /** What the index holds for an id (batched by the caller); undefined when unknown. */
-  lookup(id: string): Promise<OpenSearchIndexedState | undefined>;
+  lookup(id: string): Promise<IndexedState | undefined>;
   /** Redo files even when the index holds the same ETag or content. */
   reprocess: boolean;
 }

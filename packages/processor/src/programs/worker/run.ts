@@ -12,7 +12,7 @@ import { OpenSearchFailureStore } from '../../adapters/opensearch/opensearch-sta
 import type { Logger } from '../../core/log';
 import { SqsQueue } from '../../adapters/sqs/sqs-queue';
 import { S3Source } from '../../adapters/s3/s3-source';
-import { BulkIndexer } from './bulk-indexer';
+import { BulkWriter } from '../../adapters/opensearch/bulk-writer';
 import { attachFailureRecorder } from './failure-recorder';
 import { FileMessageHandler } from './file-message-handler';
 import { Imds } from './imds';
@@ -30,7 +30,7 @@ export interface RunningWorker {
 
 /**
  * Wires the AWS-mode worker from its settings: SQS → S3 → pipeline (OCR pool, Bedrock) →
- * bulk indexer → OpenSearch, with logging, metrics, failure records, signal and Spot handling.
+ * bulk writer → OpenSearch, with logging, metrics, failure records, signal and Spot handling.
  */
 export async function startWorker(settings: WorkerSettings, log: Logger): Promise<RunningWorker> {
   const { region } = settings;
@@ -48,7 +48,6 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     replicas: settings.opensearch.replicas,
     analyzer: settings.opensearch.analyzer,
     vectorModels: embedder ? [{ modelId: embedder.modelId, dimensions: embedder.dimensions }] : [],
-    maxBulkBytes: settings.bulk.maxBytes,
   });
   const prepared = await index.prepare();
   log.info({ index: index.name, ...prepared }, 'index ready');
@@ -65,7 +64,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     waitSeconds: settings.queue.waitSeconds,
     visibilitySeconds: settings.queue.visibilitySeconds,
   });
-  const indexer = new BulkIndexer(index, settings.bulk);
+  const writer = new BulkWriter(index, settings.bulk);
   const lookup = new StateLookup(index);
   const handler = new FileMessageHandler({
     bucket: settings.bucket,
@@ -75,7 +74,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     reprocess: settings.reprocess,
   });
   const worker = new Worker(
-    { queue, handler, indexer, ops: index },
+    { queue, handler, index: writer },
     {
       filesInFlight: settings.filesInFlight,
       prefetch: settings.prefetch,

@@ -1,7 +1,7 @@
-import type { OpenSearchIndexedState } from '../../adapters/opensearch/opensearch-index';
+import type { IndexedState } from '../../core/types';
 
 export interface StateSource {
-  getState(ids: string[]): Promise<Map<string, OpenSearchIndexedState>>;
+  getState(ids: string[]): Promise<Map<string, IndexedState>>;
 }
 
 /**
@@ -9,12 +9,12 @@ export interface StateSource {
  * (made in the same tick) into a single multi-get.
  */
 export class StateLookup {
-  private pending = new Map<string, Array<{ resolve(s: OpenSearchIndexedState | undefined): void; reject(e: unknown): void }>>();
+  private pending = new Map<string, Array<{ resolve(s: IndexedState | undefined): void; reject(e: unknown): void }>>();
   private scheduled = false;
 
   constructor(private readonly index: StateSource) {}
 
-  get(id: string): Promise<OpenSearchIndexedState | undefined> {
+  get(id: string): Promise<IndexedState | undefined> {
     return new Promise((resolve, reject) => {
       const waiters = this.pending.get(id) ?? [];
       waiters.push({ resolve, reject });

@@ -1,9 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { RetryableError } from '../../core/errors';
 import type { IndexDocument } from '../../core/types';
+import { BulkWriter } from '../../adapters/opensearch/bulk-writer';
 import type { BulkItemResult, BulkOp } from '../../adapters/opensearch/opensearch-bulk';
 import type { QueueMessage } from '../../core/queue';
-import { BulkIndexer } from './bulk-indexer';
 import { MessageRejectedError, type WorkerError } from './errors';
 import type { HandlerOutcome, MessageHandler } from './file-message-handler';
 import { MemoryQueue } from '../../../test/support/memory-queue';
@@ -33,8 +33,9 @@ function setup(over: Partial<WorkerOptions> = {}, refuse: (id: string) => BulkIt
   const queue = new MemoryQueue(over.visibilitySeconds ?? 30);
   const active = { now: 0, max: 0 };
   const bulkCalls: string[][] = [];
-  const indexer = new BulkIndexer(
+  const index = new BulkWriter(
     {
+      name: 'files',
       async bulk(ops: readonly BulkOp[]) {
         bulkCalls.push(ops.map((o) => o.id));
         return ops.map((o) => refuse(o.id) ?? { id: o.id, ok: true, status: 201 });
@@ -46,11 +47,7 @@ function setup(over: Partial<WorkerOptions> = {}, refuse: (id: string) => BulkIt
     {
       queue,
       handler: scriptedHandler(active),
-      indexer,
-      ops: {
-        indexOp: (doc) => ({ kind: 'index', index: 'files', id: doc.id, source: {} }),
-        deleteOp: (id) => ({ kind: 'delete', index: 'files', id }),
-      },
+      index,
     },
     {
       filesInFlight: 2,

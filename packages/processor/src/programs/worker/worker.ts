@@ -1,11 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { StageTimings } from '../../core/timing';
-import type { FileStatus, IndexDocument } from '../../core/types';
-import type { BulkOp } from '../../adapters/opensearch/opensearch-bulk';
+import type { FileStatus } from '../../core/types';
 import type { BatchOutcome, QueueMessage, WorkQueue } from '../../core/queue';
 import { Acker } from './acker';
 import { backoffMs, sleep } from '../../core/backoff';
-import type { BulkEvent, BulkIndexer } from './bulk-indexer';
+import type { BulkEvent, DocumentWriter } from '../../core/document-writer';
 import { IndexRejectedError, ProcessingTimeoutError, toWorkerError, WorkerError, WorkerStoppingError } from './errors';
 import type { HandlerOutcome, MessageHandler } from './file-message-handler';
 import { Heartbeat, type HeartbeatReport } from './heartbeat';
@@ -34,8 +33,8 @@ export interface WorkerOptions {
 export interface WorkerDeps {
   queue: WorkQueue;
   handler: MessageHandler;
-  indexer: BulkIndexer;
-  ops: { indexOp(doc: IndexDocument): BulkOp; deleteOp(id: string): BulkOp };
+  /** Where documents are stored (OpenSearch's BulkWriter in production). */
+  index: DocumentWriter;
 }
 
 /** A message whose document is stored and which the queue has deleted. */
@@ -116,7 +115,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       (err) => this.emit('queue_error', asError(err), 'heartbeat'),
     );
     this.acker = new Acker(deps.queue, (outcome, ms) => this.emit('acked', { outcome, ms }));
-    deps.indexer.on('bulk', (e) => {
+    deps.index.on('bulk', (e) => {
       this.emit('bulk', e);
       this.notify();
     });
@@ -193,12 +192,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
     // The last long poll may still bring messages (some of those just released): they go straight back.
     await Promise.race([this.receiving, untilDeadline()]);
     await this.releaseNow(inProcessing(), reason);
-    await Promise.race([this.deps.indexer.drain(), untilDeadline()]);
+    await Promise.race([this.deps.index.drain(), untilDeadline()]);
     await Promise.race([this.settledAll(), untilDeadline()]);
     await Promise.race([this.acker.flush(), untilDeadline()]);
     clearTimeout(timer);
     await this.releaseNow([...this.tracked.values()], `${reason} (drain deadline)`);
-    this.deps.indexer.abandon('worker stopped');
+    this.deps.index.abandon('worker stopped');
     await this.heartbeat.stop();
     this.emit('stopped');
   }
@@ -248,9 +247,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     let indexMs = 0;
     if (outcome.kind !== 'skip') {
       t.phase = 'indexing';
-      const op = outcome.kind === 'index' ? this.deps.ops.indexOp(outcome.doc) : this.deps.ops.deleteOp(outcome.id);
       const indexStart = performance.now();
-      const result = await this.deps.indexer.submit(op);
+      const result = await (outcome.kind === 'index' ? this.deps.index.put(outcome.doc) : this.deps.index.delete(outcome.id));
       indexMs = performance.now() - indexStart;
       if (t.settled) return;
       if (!result.ok) {
@@ -286,7 +284,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.dispatch();
     this.notify();
     // The last file in progress is done: nothing will join the pending bulk request for a while.
-    if (this.processing === 0) queueMicrotask(() => this.deps.indexer.expedite());
+    if (this.processing === 0) queueMicrotask(() => this.deps.index.expedite());
   }
 
   private async fail(t: Tracked, err: WorkerError): Promise<void> {
@@ -351,7 +349,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       !this.stopping &&
       (this.processing + this.waiting.length >= this.capacity() ||
         this.waiting.length > lowWater ||
-        this.deps.indexer.pendingBytes >= this.opts.maxPendingIndexBytes)
+        this.deps.index.pendingBytes >= this.opts.maxPendingIndexBytes)
     ) {
       await this.changed();
     }

@@ -1,12 +1,16 @@
 import { EventEmitter } from 'node:events';
-import { encodeOp, type BulkItemResult, type BulkOp } from '../../adapters/opensearch/opensearch-bulk';
 import { backoffMs } from '../../core/backoff';
+import type { BulkEvent, DocumentWriter } from '../../core/document-writer';
+import type { IndexDocument } from '../../core/types';
+import { deleteOp, encodeOp, indexOp, type BulkItemResult, type BulkOp } from './opensearch-bulk';
 
+/** The index the requests go to (OpenSearchIndex). */
 export interface BulkTarget {
+  readonly name: string;
   bulk(ops: readonly BulkOp[], encoded: readonly string[]): Promise<BulkItemResult[]>;
 }
 
-export interface BulkIndexerOptions {
+export interface BulkWriterOptions {
   /** Request body limit, bytes. */
   maxBytes: number;
   /** How long a document waits for company before its request is sent. */
@@ -17,16 +21,6 @@ export interface BulkIndexerOptions {
   retryCapMs?: number;
 }
 
-export interface BulkEvent {
-  docs: number;
-  bytes: number;
-  ms: number;
-  ok: number;
-  rejected: number;
-  retrying: number;
-  gaveUp: number;
-}
-
 interface Item {
   op: BulkOp;
   line: string;
@@ -34,19 +28,19 @@ interface Item {
   firstAt: number;
   dueAt: number;
   attempts: number;
-  lastError?: string;
   resolve(result: BulkItemResult): void;
 }
 
 /**
- * Batches writes into bulk requests by bytes and sends one request at a time. Each submitted
- * operation resolves with its own result: stored, refused (permanent), or still failing after
- * the retry budget. Retryable item failures (429, 5xx, an unreachable cluster) wait with jittered
- * backoff and go out again; a caller only learns "ok" when OpenSearch acknowledged the item.
+ * The worker's DocumentWriter for OpenSearch. Batches writes into bulk requests by bytes and
+ * sends one request at a time. Each write resolves with its own result: stored, refused
+ * (permanent), or still failing after the retry budget. Retryable item failures (429, 5xx, an
+ * unreachable cluster) wait with jittered backoff and go out again; a caller only learns "ok"
+ * when OpenSearch acknowledged the item.
  *
  * Emits 'bulk' (BulkEvent) after every request.
  */
-export class BulkIndexer extends EventEmitter<{ bulk: [BulkEvent] }> {
+export class BulkWriter extends EventEmitter<{ bulk: [BulkEvent] }> implements DocumentWriter {
   private queue: Item[] = [];
   private sending = false;
   private draining = false;
@@ -55,7 +49,7 @@ export class BulkIndexer extends EventEmitter<{ bulk: [BulkEvent] }> {
 
   constructor(
     private readonly target: BulkTarget,
-    private readonly opts: BulkIndexerOptions,
+    private readonly opts: BulkWriterOptions,
   ) {
     super();
   }
@@ -65,7 +59,16 @@ export class BulkIndexer extends EventEmitter<{ bulk: [BulkEvent] }> {
     return this.bytesQueued;
   }
 
-  submit(op: BulkOp): Promise<BulkItemResult> {
+  /** Stores `doc`, versioned by its modification time (a stale write never replaces a newer one). */
+  put(doc: IndexDocument): Promise<BulkItemResult> {
+    return this.submit(indexOp(this.target.name, doc));
+  }
+
+  delete(id: string): Promise<BulkItemResult> {
+    return this.submit(deleteOp(this.target.name, id));
+  }
+
+  private submit(op: BulkOp): Promise<BulkItemResult> {
     const line = encodeOp(op);
     const bytes = Buffer.byteLength(line);
     const now = Date.now();
@@ -154,7 +157,6 @@ export class BulkIndexer extends EventEmitter<{ bulk: [BulkEvent] }> {
         return;
       }
       event.retrying++;
-      item.lastError = r.error;
       item.dueAt = now + backoffMs(item.attempts, this.opts.retryBaseMs ?? 500, this.opts.retryCapMs ?? 30_000);
       this.queue.push(item);
     });

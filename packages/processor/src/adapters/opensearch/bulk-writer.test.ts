@@ -1,18 +1,35 @@
-import type { BulkItemResult, BulkOp } from '../../adapters/opensearch/opensearch-bulk';
-import { BulkIndexer, type BulkEvent, type BulkTarget } from './bulk-indexer';
+import type { BulkEvent } from '../../core/document-writer';
+import type { IndexDocument } from '../../core/types';
+import { BulkWriter, type BulkTarget } from './bulk-writer';
+import type { BulkItemResult, BulkOp } from './opensearch-bulk';
 
-const op = (id: string, text = 'x'): BulkOp => ({ kind: 'index', index: 'files', id, source: { text } });
+const doc = (id: string, text = 'x'): IndexDocument => ({
+  id,
+  path: `${id}.txt`,
+  name: `${id}.txt`,
+  size: text.length,
+  mtime: '2026-01-02T03:04:05.000Z',
+  sha256: 'a'.repeat(64),
+  mime: 'text/plain',
+  kind: 'text',
+  pages: 1,
+  text,
+  ocrPages: [],
+  status: 'indexed',
+  indexedAt: '2026-01-02T03:04:06.000Z',
+});
 
 /** Records every request; `answer` decides each item's result. */
 function target(answer: (id: string, call: number) => Partial<BulkItemResult> = () => ({ ok: true, status: 201 })) {
-  const calls: Array<{ ids: string[]; bytes: number }> = [];
+  const calls: Array<{ ids: string[]; bytes: number; ops: readonly BulkOp[] }> = [];
   let active = 0;
   let maxActive = 0;
   const t: BulkTarget = {
+    name: 'files',
     async bulk(ops, encoded) {
       active++;
       maxActive = Math.max(maxActive, active);
-      calls.push({ ids: ops.map((o) => o.id), bytes: encoded.reduce((n, l) => n + Buffer.byteLength(l), 0) });
+      calls.push({ ids: ops.map((o) => o.id), bytes: encoded.reduce((n, l) => n + Buffer.byteLength(l), 0), ops });
       await new Promise((r) => setTimeout(r, 5));
       active--;
       const n = calls.length;
@@ -22,27 +39,27 @@ function target(answer: (id: string, call: number) => Partial<BulkItemResult> = 
   return { t, calls, maxActive: () => maxActive };
 }
 
-describe('BulkIndexer', () => {
+describe('BulkWriter', () => {
   it('splits by bytes, sends one request at a time and resolves every item', async () => {
     const { t, calls, maxActive } = target();
-    const indexer = new BulkIndexer(t, { maxBytes: 1000, lingerMs: 0, retryBudgetMs: 1000 });
-    const results = await Promise.all(Array.from({ length: 9 }, (_, i) => indexer.submit(op(`d${i}`, 'a'.repeat(300)))));
+    const writer = new BulkWriter(t, { maxBytes: 1000, lingerMs: 0, retryBudgetMs: 1000 });
+    const results = await Promise.all(Array.from({ length: 9 }, (_, i) => writer.put(doc(`d${i}`, 'a'.repeat(300)))));
     expect(results.every((r) => r.ok)).toBe(true);
     expect(calls.flatMap((c) => c.ids).sort()).toEqual(Array.from({ length: 9 }, (_, i) => `d${i}`).sort());
     expect(calls.length).toBeGreaterThan(1);
     expect(calls.every((c) => c.bytes <= 1000)).toBe(true);
     expect(maxActive()).toBe(1);
-    expect(indexer.pendingBytes).toBe(0);
+    expect(writer.pendingBytes).toBe(0);
   });
 
   it('lets documents submitted within the linger share a request', async () => {
     const { t, calls } = target();
-    const indexer = new BulkIndexer(t, { maxBytes: 1e6, lingerMs: 50, retryBudgetMs: 1000 });
-    const a = indexer.submit(op('a'));
+    const writer = new BulkWriter(t, { maxBytes: 1e6, lingerMs: 50, retryBudgetMs: 1000 });
+    const a = writer.put(doc('a'));
     await new Promise((r) => setTimeout(r, 10));
-    const b = indexer.submit(op('b'));
+    const b = writer.put(doc('b'));
     await Promise.all([a, b]);
-    expect(calls).toEqual([{ ids: ['a', 'b'], bytes: expect.any(Number) }]);
+    expect(calls).toEqual([{ ids: ['a', 'b'], bytes: expect.any(Number), ops: expect.any(Array) }]);
   });
 
   it('retries only the items that failed retryably and reports permanent refusals at once', async () => {
@@ -52,9 +69,9 @@ describe('BulkIndexer', () => {
       return { ok: true, status: 201 };
     });
     const events: BulkEvent[] = [];
-    const indexer = new BulkIndexer(t, { maxBytes: 1e6, lingerMs: 5, retryBudgetMs: 5000, retryBaseMs: 1, retryCapMs: 5 });
-    indexer.on('bulk', (e) => events.push(e));
-    const [ok, busy, bad] = await Promise.all([indexer.submit(op('ok')), indexer.submit(op('busy')), indexer.submit(op('bad'))]);
+    const writer = new BulkWriter(t, { maxBytes: 1e6, lingerMs: 5, retryBudgetMs: 5000, retryBaseMs: 1, retryCapMs: 5 });
+    writer.on('bulk', (e) => events.push(e));
+    const [ok, busy, bad] = await Promise.all([writer.put(doc('ok')), writer.put(doc('busy')), writer.put(doc('bad'))]);
     expect(ok.ok).toBe(true);
     expect(busy.ok).toBe(true);
     expect(bad).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/mapper_parsing_exception/) });
@@ -64,8 +81,8 @@ describe('BulkIndexer', () => {
 
   it('gives an item up as retryable once the retry budget is spent', async () => {
     const { t, calls } = target(() => ({ status: 503, error: 'bulk request failed: unavailable', retryable: true }));
-    const indexer = new BulkIndexer(t, { maxBytes: 1e6, lingerMs: 0, retryBudgetMs: 60, retryBaseMs: 5, retryCapMs: 10 });
-    const r = await indexer.submit(op('a'));
+    const writer = new BulkWriter(t, { maxBytes: 1e6, lingerMs: 0, retryBudgetMs: 60, retryBaseMs: 5, retryCapMs: 10 });
+    const r = await writer.put(doc('a'));
     expect(r).toMatchObject({ ok: false, retryable: true, error: expect.stringMatching(/still failing after \d+ attempt/) });
     expect(calls.length).toBeGreaterThan(1);
   });
@@ -73,34 +90,45 @@ describe('BulkIndexer', () => {
   it('on drain sends waiting items at once, ignoring linger and backoff, one last time', async () => {
     let down = true;
     const { t, calls } = target(() => (down ? { status: 0, error: 'connect ECONNREFUSED', retryable: true } : { ok: true, status: 201 }));
-    const indexer = new BulkIndexer(t, { maxBytes: 1e6, lingerMs: 0, retryBudgetMs: 60_000, retryBaseMs: 60_000, retryCapMs: 60_000 });
-    const waiting = indexer.submit(op('a'));
+    const writer = new BulkWriter(t, { maxBytes: 1e6, lingerMs: 0, retryBudgetMs: 60_000, retryBaseMs: 60_000, retryCapMs: 60_000 });
+    const waiting = writer.put(doc('a'));
     while (calls.length === 0) await new Promise((r) => setTimeout(r, 2));
     await new Promise((r) => setTimeout(r, 10));
     down = false;
-    const lingering = new BulkIndexer(t, { maxBytes: 1e6, lingerMs: 60_000, retryBudgetMs: 60_000 });
-    const late = lingering.submit(op('b'));
-    await Promise.all([indexer.drain(), lingering.drain()]);
+    const lingering = new BulkWriter(t, { maxBytes: 1e6, lingerMs: 60_000, retryBudgetMs: 60_000 });
+    const late = lingering.put(doc('b'));
+    await Promise.all([writer.drain(), lingering.drain()]);
     expect(await waiting).toMatchObject({ ok: true });
     expect(await late).toMatchObject({ ok: true });
   });
 
   it('abandon resolves queued items as retryable failures', async () => {
     const { t, calls } = target();
-    const indexer = new BulkIndexer(t, { maxBytes: 1e6, lingerMs: 60_000, retryBudgetMs: 1000 });
-    const p = indexer.submit(op('a'));
-    indexer.abandon('worker stopped');
+    const writer = new BulkWriter(t, { maxBytes: 1e6, lingerMs: 60_000, retryBudgetMs: 1000 });
+    const p = writer.put(doc('a'));
+    writer.abandon('worker stopped');
     expect(await p).toMatchObject({ ok: false, retryable: true, error: 'worker stopped' });
     expect(calls).toHaveLength(0);
   });
 });
 
-describe('BulkIndexer.expedite', () => {
+describe('BulkWriter operations', () => {
+  it('puts a document versioned by its mtime into the target index, and deletes by id', async () => {
+    const { t, calls } = target(() => ({ ok: true, status: 200 }));
+    const writer = new BulkWriter(t, { maxBytes: 1e6, lingerMs: 0, retryBudgetMs: 1000 });
+    await Promise.all([writer.put(doc('a', '見積書')), writer.delete('b')]);
+    const ops = calls.flatMap((c) => c.ops);
+    expect(ops[0]).toMatchObject({ kind: 'index', index: 'files', id: 'a', version: Date.parse('2026-01-02T03:04:05.000Z'), source: { text: '見積書' } });
+    expect(ops[1]).toEqual({ kind: 'delete', index: 'files', id: 'b' });
+  });
+});
+
+describe('BulkWriter.expedite', () => {
   it('sends lingering documents at once', async () => {
     const { t, calls } = target();
-    const indexer = new BulkIndexer(t, { maxBytes: 1e6, lingerMs: 60_000, retryBudgetMs: 1000 });
-    const p = indexer.submit(op('a'));
-    indexer.expedite();
+    const writer = new BulkWriter(t, { maxBytes: 1e6, lingerMs: 60_000, retryBudgetMs: 1000 });
+    const p = writer.put(doc('a'));
+    writer.expedite();
     expect(await p).toMatchObject({ ok: true });
     expect(calls).toHaveLength(1);
   });
