@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forEachConcurrent } from '../src/core/concurrency';
 import { classify } from '../src/programs/scanner/diff';
-import { listBucket } from '../src/programs/scanner/listing';
+import { listBucket } from '../src/adapters/s3/bucket-listing';
 import { Manifest } from '../src/programs/scanner/manifest';
 import { runScan, type ScanSettings, type ScanSummary } from '../src/programs/scanner/run-scan';
 

@@ -1,5 +1,6 @@
 import { formatBytes } from '../../core/format';
-import type { PlannedMessage, ScanSummary } from './run-scan';
+import type { ScanSummary } from './run-scan';
+import type { PlannedMessage } from './scan-source';
 
 /** Failures printed in the human summary; --json carries up to the summary's own cap. */
 const SHOWN_FAILURES = 20;

@@ -2,13 +2,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { forEachConcurrent } from '../../core/concurrency';
 import { errorMessage } from '../../core/errors';
-import { MESSAGE_VERSION, serializeFileMessage, type FileMessage } from '../../core/file-message';
+import { MESSAGE_VERSION, serializeFileMessage } from '../../core/file-message';
 import { BatchSender, sqsSendBatch, type SendBatch } from './batch-sender';
 import { classify, type ScanEntry } from './diff';
-import { listBucket, listFolder } from './listing';
 import { Manifest, type ManifestRow } from './manifest';
-import { ObjectWriter } from '../../adapters/s3/object-writer';
 import { Pacer } from './pacer';
+import { iso, scanSourceFor, type PlannedMessage, type ScanSource } from './scan-source';
 import type { ScanTarget } from './target';
 
 export interface ScanSettings {
@@ -42,17 +41,6 @@ export interface ScanProgress {
   enqueued: number;
   failed: number;
   elapsedMs: number;
-}
-
-/** A message a dry run would send (local mode: after uploading `upload`). */
-export interface PlannedMessage {
-  op: 'upsert' | 'delete';
-  key: string;
-  change?: 'new' | 'changed' | 'unchanged';
-  size?: number;
-  etag?: string;
-  lastModified?: string;
-  upload?: string;
 }
 
 export interface ScanHooks {
@@ -134,196 +122,200 @@ type Outbound = { op: 'upsert'; row: ManifestRow } | { op: 'delete'; key: string
  * sends are bounded, so memory does not grow with the number of files.
  */
 export async function runScan(deps: ScanDeps, settings: ScanSettings, hooks: ScanHooks = {}): Promise<ScanSummary> {
-  const started = performance.now();
-  const { target } = settings;
-  const { signal } = hooks;
-  const source = target.kind === 's3' ? 's3' : target.root;
-  const identity = { queueUrl: settings.queueUrl, bucket: target.bucket, prefix: target.prefix, source };
-  const manifest = settings.dryRun ? Manifest.openReadOnly(settings.manifestPath, identity) : Manifest.open(settings.manifestPath, identity);
-
-  const s: ScanSummary = {
-    mode: target.kind,
-    source: target.kind === 's3' ? `s3://${target.bucket}/${target.prefix}` : target.root,
-    bucket: target.bucket,
-    prefix: target.prefix,
-    queueUrl: settings.queueUrl,
-    manifest: manifest.path,
-    dryRun: settings.dryRun,
-    full: settings.full,
-    ratePerMin: settings.ratePerMin ?? null,
-    listed: 0,
-    new: 0,
-    changed: 0,
-    unchanged: 0,
-    deleted: 0,
-    uploaded: 0,
-    uploadedBytes: 0,
-    enqueued: 0,
-    enqueuedUpserts: 0,
-    enqueuedDeletes: 0,
-    planned: 0,
-    failed: 0,
-    failures: [],
-    seconds: 0,
-    filesPerMin: 0,
-  };
-  let phase: ScanProgress['phase'] = 'listing';
-  let toSend = 0;
-  const progress = () =>
-    hooks.onProgress?.({ phase, listed: s.listed, toSend, enqueued: s.enqueued, failed: s.failed, elapsedMs: performance.now() - started });
-  const fail = (key: string, stage: ScanFailure['stage'], reason: string) => {
-    s.failed++;
-    if (s.failures.length < MAX_LISTED_FAILURES) s.failures.push({ key, stage, reason });
-  };
-
-  const pacer = settings.ratePerMin !== undefined ? new Pacer(settings.ratePerMin) : undefined;
-  const sender = new BatchSender<Outbound>({
-    send: deps.sendBatch ?? sqsSendBatch(deps.sqs, settings.queueUrl),
-    batchSize: pacer?.batchSize(),
-    concurrency: settings.concurrency,
-    pacer,
-    signal,
-    lingerMs: target.kind === 'local' ? 1000 : undefined,
-    onAccepted: (items) => {
-      for (const it of items) {
-        if (it.op === 'upsert') {
-          manifest.put(it.row);
-          s.enqueuedUpserts++;
-        } else {
-          manifest.remove(it.key);
-          s.enqueuedDeletes++;
-        }
-        s.enqueued++;
-      }
-      progress();
-    },
-    onFailed: (it, reason) => fail(it.op === 'upsert' ? it.row.key : it.key, it.op, reason),
+  const source = scanSourceFor(settings.target, {
+    s3: deps.s3,
+    excludePaths: [settings.manifestPath, `${settings.manifestPath}-journal`],
+    partBytes: settings.partBytes,
   });
-  const writer = target.kind === 'local' ? new ObjectWriter(deps.s3, { bucket: target.bucket, partBytes: settings.partBytes, partsInFlight: 2 }) : undefined;
+  return new ScanRun(deps, settings, source, hooks).run();
+}
 
-  // Local paths that could not be listed: their keys must not be taken for deleted files.
-  const unlisted: string[] = [];
-  const entries =
-    target.kind === 's3'
-      ? listBucket(deps.s3, target.bucket, target.prefix, signal)
-      : listFolder(target.root, target.prefix, {
-          excludePaths: [settings.manifestPath, `${settings.manifestPath}-journal`],
-          signal,
-          onUnlistable: (rel, reason) => {
-            unlisted.push(rel === '.' ? '' : `${target.prefix}${rel}`);
-            fail(`${target.prefix}${rel === '.' ? '' : rel}`, 'list', reason);
-          },
-        });
+/** The state of one run: its counts (the summary), the manifest, the sender and progress reporting. */
+class ScanRun {
+  private readonly started = performance.now();
+  private readonly manifest: Manifest;
+  private readonly sender: BatchSender<Outbound>;
+  private readonly s: ScanSummary;
+  private phase: ScanProgress['phase'] = 'listing';
+  private toSend = 0;
 
-  const handle = async (entry: ScanEntry): Promise<void> => {
+  constructor(
+    deps: ScanDeps,
+    private readonly settings: ScanSettings,
+    private readonly source: ScanSource,
+    private readonly hooks: ScanHooks,
+  ) {
+    const { target } = settings;
+    const identity = { queueUrl: settings.queueUrl, bucket: target.bucket, prefix: target.prefix, source: source.identity };
+    this.manifest = settings.dryRun ? Manifest.openReadOnly(settings.manifestPath, identity) : Manifest.open(settings.manifestPath, identity);
+    this.s = {
+      mode: source.mode,
+      source: source.description,
+      bucket: target.bucket,
+      prefix: target.prefix,
+      queueUrl: settings.queueUrl,
+      manifest: this.manifest.path,
+      dryRun: settings.dryRun,
+      full: settings.full,
+      ratePerMin: settings.ratePerMin ?? null,
+      listed: 0,
+      new: 0,
+      changed: 0,
+      unchanged: 0,
+      deleted: 0,
+      uploaded: 0,
+      uploadedBytes: 0,
+      enqueued: 0,
+      enqueuedUpserts: 0,
+      enqueuedDeletes: 0,
+      planned: 0,
+      failed: 0,
+      failures: [],
+      seconds: 0,
+      filesPerMin: 0,
+    };
+    const pacer = settings.ratePerMin !== undefined ? new Pacer(settings.ratePerMin) : undefined;
+    this.sender = new BatchSender<Outbound>({
+      send: deps.sendBatch ?? sqsSendBatch(deps.sqs, settings.queueUrl),
+      batchSize: pacer?.batchSize(),
+      concurrency: settings.concurrency,
+      pacer,
+      signal: hooks.signal,
+      lingerMs: source.lingerMs,
+      onAccepted: (items) => this.accepted(items),
+      onFailed: (it, reason) => this.fail(it.op === 'upsert' ? it.row.key : it.key, it.op, reason),
+    });
+  }
+
+  async run(): Promise<ScanSummary> {
+    const { signal } = this.hooks;
+    try {
+      const entries = this.source.list(signal, (key, reason) => this.fail(key, 'list', reason));
+      await forEachConcurrent(entries, this.source.lanes(this.settings.concurrency), (entry) => this.handle(entry));
+      await this.sendDeletes();
+      signal?.throwIfAborted();
+      await this.sender.flush();
+      this.manifest.flush();
+      this.finish();
+      return this.s;
+    } catch (err) {
+      const reason = signal?.aborted ? `interrupted (${errorMessage(signal.reason)})` : errorMessage(err);
+      await this.sender.settle(reason);
+      this.manifest.flush();
+      this.s.aborted = reason;
+      this.finish();
+      throw new ScanAbortedError(this.s, { cause: err });
+    } finally {
+      this.manifest.close();
+    }
+  }
+
+  private async handle(entry: ScanEntry): Promise<void> {
+    const { s, manifest, settings } = this;
+    const { signal } = this.hooks;
     signal?.throwIfAborted();
     s.listed++;
     if (Buffer.byteLength(entry.key) > MAX_KEY_BYTES) {
-      fail(entry.key, 'upsert', `key is longer than ${MAX_KEY_BYTES} bytes`);
+      this.fail(entry.key, 'upsert', `key is longer than ${MAX_KEY_BYTES} bytes`);
       return;
     }
     const change = classify(entry, manifest.get(entry.key));
     manifest.markSeen(entry.key);
     s[change]++;
-    if (change === 'unchanged' && !settings.full) return progress();
-    toSend++;
+    if (change === 'unchanged' && !settings.full) return this.progress();
+    this.toSend++;
     if (settings.dryRun) {
       s.planned++;
-      hooks.onPlanned?.(
-        entry.path !== undefined
-          ? { op: 'upsert', key: entry.key, change, size: entry.size, upload: entry.path }
-          : { op: 'upsert', key: entry.key, change, size: entry.size, etag: entry.etag, lastModified: iso(entry.mtimeMs) },
-      );
-      return progress();
+      this.hooks.onPlanned?.(this.source.planned(entry, change));
+      return this.progress();
     }
     let row: ManifestRow;
-    if (writer && entry.path !== undefined) {
-      try {
-        const o = await writer.upload(entry.path, entry.key, signal);
-        row = { key: entry.key, etag: o.etag, size: o.size, lastModifiedMs: o.lastModifiedMs, sourceMtimeMs: entry.mtimeMs };
-      } catch (err) {
-        signal?.throwIfAborted();
-        fail(entry.key, 'upload', errorMessage(err));
-        return progress();
+    try {
+      const staged = await this.source.stage(entry, signal);
+      row = staged.row;
+      if (staged.uploaded) {
+        s.uploaded++;
+        s.uploadedBytes += row.size;
       }
-      s.uploaded++;
-      s.uploadedBytes += row.size;
-    } else {
-      row = { key: entry.key, etag: entry.etag ?? '', size: entry.size, lastModifiedMs: entry.mtimeMs };
+    } catch (err) {
+      signal?.throwIfAborted();
+      this.fail(entry.key, 'upload', errorMessage(err));
+      return this.progress();
     }
-    const message: FileMessage = {
+    const message = serializeFileMessage({
       v: MESSAGE_VERSION,
       op: 'upsert',
-      bucket: target.bucket,
+      bucket: settings.target.bucket,
       key: row.key,
       size: row.size,
       etag: row.etag,
       lastModified: iso(row.lastModifiedMs),
-    };
-    await sender.add(serializeFileMessage(message), { op: 'upsert', row });
-    progress();
-  };
+    });
+    await this.sender.add(message, { op: 'upsert', row });
+    this.progress();
+  }
 
-  const sendDeletes = async (): Promise<void> => {
-    phase = 'deleting';
+  private async sendDeletes(): Promise<void> {
+    const { s, settings } = this;
+    const { signal } = this.hooks;
+    this.phase = 'deleting';
+    const unlisted = this.source.unlisted;
     if (unlisted.includes('')) {
       s.deletesSkipped = 'the folder itself could not be listed';
       return;
     }
     if (unlisted.length > 0) s.deletesSkipped = `keys under ${unlisted.length} path(s) that could not be listed were kept`;
     const kept = (key: string) => unlisted.some((p) => key === p || key.startsWith(`${p}/`));
-    for (const page of manifest.gone()) {
+    for (const page of this.manifest.gone()) {
       signal?.throwIfAborted();
       const gone = page.filter((k) => !kept(k));
       s.deleted += gone.length;
-      toSend += gone.length;
+      this.toSend += gone.length;
       if (settings.dryRun) {
         s.planned += gone.length;
-        for (const key of gone) hooks.onPlanned?.({ op: 'delete', key });
+        for (const key of gone) this.hooks.onPlanned?.({ op: 'delete', key });
         continue;
       }
-      let removed = gone;
-      if (writer) {
-        const r = await writer.deleteKeys(gone, signal);
-        for (const f of r.failed) fail(f.key, 'remove', f.reason);
-        removed = r.deleted;
+      const removed = await this.source.remove(gone, signal);
+      for (const f of removed.failed) this.fail(f.key, 'remove', f.reason);
+      for (const key of removed.deleted) {
+        await this.sender.add(serializeFileMessage({ v: MESSAGE_VERSION, op: 'delete', bucket: settings.target.bucket, key }), { op: 'delete', key });
       }
-      for (const key of removed) {
-        await sender.add(serializeFileMessage({ v: MESSAGE_VERSION, op: 'delete', bucket: target.bucket, key }), { op: 'delete', key });
-      }
-      progress();
+      this.progress();
     }
-  };
-
-  const finish = () => {
-    s.seconds = round((performance.now() - started) / 1000, 2);
-    s.filesPerMin = s.seconds > 0 ? Math.round((s.enqueued * 60) / s.seconds) : 0;
-    if (!settings.dryRun) manifest.setMeta('last_run', JSON.stringify({ at: new Date().toISOString(), ...pick(s) }));
-  };
-
-  try {
-    // Listing order is kept in S3 mode (one lane); local mode uploads several files at once.
-    await forEachConcurrent(entries, target.kind === 'local' ? settings.concurrency : 1, handle);
-    await sendDeletes();
-    signal?.throwIfAborted();
-    await sender.flush();
-    manifest.flush();
-    finish();
-    return s;
-  } catch (err) {
-    const reason = signal?.aborted ? `interrupted (${errorMessage(signal.reason)})` : errorMessage(err);
-    await sender.settle(reason);
-    manifest.flush();
-    s.aborted = reason;
-    finish();
-    throw new ScanAbortedError(s, { cause: err });
-  } finally {
-    manifest.close();
   }
-}
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  /** SQS took these messages: only now do their manifest rows change. */
+  private accepted(items: Outbound[]): void {
+    for (const it of items) {
+      if (it.op === 'upsert') {
+        this.manifest.put(it.row);
+        this.s.enqueuedUpserts++;
+      } else {
+        this.manifest.remove(it.key);
+        this.s.enqueuedDeletes++;
+      }
+      this.s.enqueued++;
+    }
+    this.progress();
+  }
+
+  private fail(key: string, stage: ScanFailure['stage'], reason: string): void {
+    this.s.failed++;
+    if (this.s.failures.length < MAX_LISTED_FAILURES) this.s.failures.push({ key, stage, reason });
+  }
+
+  private progress(): void {
+    const { s } = this;
+    this.hooks.onProgress?.({ phase: this.phase, listed: s.listed, toSend: this.toSend, enqueued: s.enqueued, failed: s.failed, elapsedMs: performance.now() - this.started });
+  }
+
+  private finish(): void {
+    const { s } = this;
+    s.seconds = round((performance.now() - this.started) / 1000, 2);
+    s.filesPerMin = s.seconds > 0 ? Math.round((s.enqueued * 60) / s.seconds) : 0;
+    if (!this.settings.dryRun) this.manifest.setMeta('last_run', JSON.stringify({ at: new Date().toISOString(), ...pick(s) }));
+  }
 }
 
 function round(n: number, digits: number): number {
