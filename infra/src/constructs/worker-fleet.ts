@@ -1,10 +1,10 @@
-import { Aws, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { METRICS_NAMESPACE, WORKER_DEFAULTS, WORKER_ENV, type WorkerEnvironment } from '@cis/processor';
+import { WORKER_ENV, type WorkerEnvironment } from '@cis/processor';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
 import type { WorkerBundle } from './worker-bundle';
@@ -74,7 +74,14 @@ export class WorkerFleet extends Construct {
     });
 
     this.role = props.identity.role;
-    this.grantWorkerAccess(props);
+    props.identity.grantWorkerAccess({
+      queue: props.queue,
+      sourceBucket: props.sourceBucket,
+      bundleObjectArn: props.bundle.objectArn,
+      opensearchDomainArn: props.opensearch.domainArn,
+      logGroupArns: [this.workerLogGroup.logGroupArn, this.metricsLogGroup.logGroupArn],
+      groupName: this.groupName,
+    });
 
     const v = WORKER_ENV;
     this.environment = {
@@ -163,88 +170,6 @@ export class WorkerFleet extends Construct {
     );
     acknowledge(this.group, 'AwsSolutions-AS3', 'Per-instance scaling notices of a fleet that scales between 2 and 150 would flood the alarm address; failed launches and terminations are sent by an EventBridge rule (Monitoring), capacity is on the dashboard.');
   }
-
-  private grantWorkerAccess(props: WorkerFleetProps): void {
-    const stack = Stack.of(this);
-    const role = this.role;
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ConsumeFileMessages',
-        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
-        resources: [props.queue.queueArn],
-      }),
-    );
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ListSourceBucket', actions: ['s3:ListBucket'], resources: [`arn:${Aws.PARTITION}:s3:::${props.sourceBucket.name}`] }));
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadSourceObjects', actions: ['s3:GetObject'], resources: [`arn:${Aws.PARTITION}:s3:::${props.sourceBucket.name}/*`] }));
-    acknowledge(
-      role,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${props.sourceBucket.name}/*]`,
-      'Workers read whichever object a message names; every key of the source bucket is a candidate.',
-    );
-    if (props.sourceBucket.kmsKeyArn) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'DecryptSourceObjects',
-          actions: ['kms:Decrypt'],
-          resources: [props.sourceBucket.kmsKeyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-        }),
-      );
-    }
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadWorkerBundle', actions: ['s3:GetObject'], resources: [props.bundle.objectArn] }));
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'EmbedImages',
-        actions: ['bedrock:InvokeModel'],
-        resources: [`arn:${Aws.PARTITION}:bedrock:${Aws.REGION}::foundation-model/${WORKER_DEFAULTS.bedrockModelId}`],
-      }),
-    );
-    if (props.opensearch.domainArn) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'IndexDocuments',
-          actions: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'],
-          resources: [props.opensearch.domainArn, `${props.opensearch.domainArn}/*`],
-        }),
-      );
-      acknowledge(
-        role,
-        `AwsSolutions-IAM5[Resource::${nagResource(stack, props.opensearch.domainArn)}/*]`,
-        'Index paths (documents, bulk, templates, the status index) are all under the one domain; HTTP methods are listed, not wildcarded.',
-      );
-    }
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'PublishMetrics',
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': ['CWAgent', METRICS_NAMESPACE] } },
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ShipLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [this.workerLogGroup.logGroupArn, this.metricsLogGroup.logGroupArn],
-      }),
-    );
-    // The CloudWatch agent reads its own instance's tags (the group name dimension); DescribeTags has no resource scope.
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'AgentDimensions', actions: ['ec2:DescribeTags'], resources: ['*'] }));
-    const groupArn = `arn:${Aws.PARTITION}:autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/${this.groupName}`;
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'LifecycleAndHealth',
-        actions: ['autoscaling:CompleteLifecycleAction', 'autoscaling:SetInstanceHealth'],
-        resources: [groupArn],
-      }),
-    );
-    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', `cloudwatch:PutMetricData (limited by condition to the CWAgent and ${METRICS_NAMESPACE} namespaces) and ec2:DescribeTags support no resource-level permissions.`);
-    acknowledge(
-      role,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/${this.groupName}]`,
-      "The group's id is assigned by AWS; the ARN is pinned by the group's name.",
-    );
-  }
 }
 
 /**
@@ -267,20 +192,4 @@ function cloudWatchAgentConfig(workerLogGroup: string): object {
       },
     },
   };
-}
-
-/** How cdk-nag names a resource in a finding id: literal text, references as <Ref> and <Logical.Attr>. */
-function nagResource(stack: Stack, value: string): string {
-  const render = (v: unknown): string => {
-    if (typeof v === 'string') return v;
-    const o = v as Record<string, unknown>;
-    if ('Fn::Join' in o) {
-      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-      return parts.map(render).join(sep);
-    }
-    if ('Ref' in o) return `<${String(o.Ref)}>`;
-    if ('Fn::GetAtt' in o) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-    return JSON.stringify(v);
-  };
-  return render(stack.resolve(value));
 }
