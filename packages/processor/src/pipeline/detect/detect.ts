@@ -4,7 +4,7 @@ import type { DetectedType } from '../../core/types';
 import { ZipArchive, type ZipLimits } from '../formats/zip';
 import { decodeText, looksLikeText } from './encoding';
 import { DOCUWORKS_MIMES, MIME, MIME_BY_EXTENSION, extensionOf, kindOf } from './mime';
-import { MAX_OLE2_PARSE_BYTES, isEncryptedOoxml, ole2Mime, readOle2, topLevelNames } from '../formats/ole2';
+import { MAX_OLE2_PARSE_BYTES, isEncryptedOoxml, readOle2, topLevelNames } from '../formats/ole2';
 import { matchSignature } from './signatures';
 
 /** Leading bytes read for signatures and the text sniff. */
@@ -144,4 +144,17 @@ function classifyText(head: Buffer, hinted: string | undefined): string {
   if (SVG_START.test(start)) return MIME.svg;
   if (HTML_START.test(start)) return MIME.html;
   return MIME.text;
+}
+
+/**
+ * The format an OLE2 container holds, told by its streams. Encrypted OOXML returns undefined:
+ * only the extension can say whether it was a document, a workbook or a presentation.
+ */
+function ole2Mime(names: Set<string>): string | undefined {
+  if (isEncryptedOoxml(names)) return undefined;
+  if (names.has('WordDocument')) return MIME.doc;
+  if (names.has('Workbook') || names.has('Book')) return MIME.xls;
+  if (names.has('PowerPoint Document')) return MIME.ppt;
+  if (names.has('__properties_version1.0')) return MIME.msg;
+  return MIME.cfb;
 }

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as CFB from 'cfb';
 import { UnreadableFileError, errorMessage } from '../../core/errors';
-import { MIME } from '../detect/mime';
 
 /**
  * OLE2 files beyond this are not parsed (the reader holds the whole file in memory): they are
@@ -42,17 +41,4 @@ export function streamBytes(container: Ole2Container, name: string): Buffer | un
 /** Office wraps a password-protected .docx/.xlsx/.pptx in OLE2 with these two streams. */
 export function isEncryptedOoxml(names: Set<string>): boolean {
   return names.has('EncryptedPackage') && names.has('EncryptionInfo');
-}
-
-/**
- * The format an OLE2 container holds, told by its streams. Encrypted OOXML returns undefined:
- * only the extension can say whether it was a document, a workbook or a presentation.
- */
-export function ole2Mime(names: Set<string>): string | undefined {
-  if (isEncryptedOoxml(names)) return undefined;
-  if (names.has('WordDocument')) return MIME.doc;
-  if (names.has('Workbook') || names.has('Book')) return MIME.xls;
-  if (names.has('PowerPoint Document')) return MIME.ppt;
-  if (names.has('__properties_version1.0')) return MIME.msg;
-  return MIME.cfb;
 }
