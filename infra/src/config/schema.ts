@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /**
  * One environment's settings. Every number the stacks render comes from here; defaults are the
- * values the capacity planner (packages/processor/src/capacity/fleet.ts) starts from.
+ * values the capacity planner (packages/processor/src/programs/capacity/fleet.ts) starts from.
  */
 
 /** The retention periods CloudWatch Logs accepts. */

@@ -6,7 +6,7 @@ import type { OpenSearchSettings } from '../../config/worker';
 /**
  * A client for the configured endpoint: SigV4 with the SDK's default credential chain (instance
  * role on EC2) for Amazon OpenSearch Service, basic auth or none for a self-run cluster or the
- * testbed. The client never retries on its own: the bulk indexer decides, item by item.
+ * testbed. The client never retries on its own: the bulk writer decides, item by item.
  */
 export function createOpenSearchClient(settings: Pick<OpenSearchSettings, 'endpoint' | 'auth' | 'requestTimeoutMs'>): Client {
   const common: ClientOptions = {

@@ -50,7 +50,7 @@ export class FileMessageHandler implements MessageHandler {
     if (m.op === 'delete') return { kind: 'remove', key: m.key, id, timings: {} };
 
     const known = await this.deps.lookup(id).catch((err: unknown) => {
-      // Not knowing only costs a download: the index may be down for a moment, the bulk indexer waits for it.
+      // Not knowing only costs a download: the index may be down for a moment, the bulk writer waits for it.
       log.debug({ key: m.key, err: errorMessage(err) }, 'index state unknown; processing in full');
       return undefined;
     });
