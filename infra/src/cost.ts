@@ -1,5 +1,4 @@
-import { fleetCost } from '@cis/processor/src/capacity/cost';
-import { defaultFilesPerHour, HOURS_PER_MONTH, INSTANCE_TYPES } from '@cis/processor/src/capacity/fleet';
+import { defaultFilesPerHour, fleetCost, HOURS_PER_MONTH, INSTANCE_TYPES } from '@cis/processor';
 import { ConfigError } from './config/load';
 import type { EnvironmentConfig } from './config/schema';
 

@@ -25,3 +25,19 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
 export function acknowledgements(stack: Stack): readonly Acknowledgement[] {
   return byStack.get(stack) ?? [];
 }
+
+/** How cdk-nag names a resource in a finding id: literal text, references as <Ref> and <Logical.Attr>. */
+export function nagResource(stack: Stack, value: string): string {
+  const render = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    const o = v as Record<string, unknown>;
+    if ('Fn::Join' in o) {
+      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+      return parts.map(render).join(sep);
+    }
+    if ('Ref' in o) return `<${String(o.Ref)}>`;
+    if ('Fn::GetAtt' in o) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
+    return JSON.stringify(v);
+  };
+  return render(stack.resolve(value));
+}

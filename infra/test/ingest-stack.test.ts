@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import { DRAIN_HOOK_NAME, EMBEDDING_MODEL_ID, METRICS_NAMESPACE } from '../src/constructs/worker-fleet';
+import { METRICS_NAMESPACE, WORKER_DEFAULTS } from '@cis/processor';
+import { DRAIN_HOOK_NAME } from '../src/constructs/worker-fleet';
 import { Synthesizer } from '../src/synth';
 import { onlyResource, renderText, resourcesOfType, userDataText } from './template-text';
 
@@ -138,7 +139,7 @@ describe('launch template', () => {
     expect(text(bySid.ReadSourceObjects!.Resource)).toBe('arn:<AWS::Partition>:s3:::cis-source-production/*');
     expect(text(bySid.ListSourceBucket!.Resource)).toBe('arn:<AWS::Partition>:s3:::cis-source-production');
     expect(bySid.EmbedImages).toMatchObject({ Action: 'bedrock:InvokeModel' });
-    expect(text(bySid.EmbedImages!.Resource)).toBe(`arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/${EMBEDDING_MODEL_ID}`);
+    expect(text(bySid.EmbedImages!.Resource)).toBe(`arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/${WORKER_DEFAULTS.bedrockModelId}`);
     expect([bySid.IndexDocuments!.Action].flat().sort()).toEqual(['es:ESHttpDelete', 'es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut']);
     expect((bySid.IndexDocuments!.Resource as unknown[]).map(text)).toEqual([
       'arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/cis-production',

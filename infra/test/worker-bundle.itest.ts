@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildWorkerBundle } from '@cis/processor/scripts/bundle';
-import { queuesEmpty, scenario, storedDocs, waitFor, type Scenario } from '@cis/processor/src/worker/testing/harness';
-import { sendMessages, uploadFiles, upsertMessagesFor } from '@cis/processor/src/worker/testing/s3-load';
+import { buildWorkerBundle } from '@cis/processor/bundle';
+import { queuesEmpty, scenario, sendMessages, storedDocs, uploadFiles, upsertMessagesFor, waitFor, type Scenario } from '@cis/processor/test/support';
 import { REPO_ROOT } from '../src/synth';
 
 /**

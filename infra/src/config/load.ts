@@ -1,4 +1,4 @@
-import { ConfigError } from '@cis/processor/src/core/errors';
+import { ConfigError } from '@cis/processor';
 import { ENVIRONMENTS } from './environments';
 import { environmentSchema, type EnvironmentConfig, type EnvironmentInput } from './schema';
 

@@ -1,8 +1,9 @@
+import { WORKER_DEFAULTS } from '@cis/processor';
 import { z } from 'zod';
 
 /**
  * One environment's settings. Every number the stacks render comes from here; defaults are the
- * values the capacity planner (packages/processor/src/capacity/fleet.ts) starts from.
+ * values the capacity planner (packages/processor/src/programs/capacity/fleet.ts) starts from.
  */
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -13,8 +14,8 @@ const percent = z.number().gt(0).lte(100);
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS region such as ap-northeast-1');
 
 const queueSchema = z.strictObject({
-  /** The worker holds a message this long per receive and extends it by heartbeat while it works. */
-  visibilityTimeoutSeconds: z.number().int().min(30).max(43_200).default(900),
+  /** The worker holds a message this long per receive and extends it by heartbeat while it works (its CIS_VISIBILITY_TIMEOUT_S). */
+  visibilityTimeoutSeconds: z.number().int().min(30).max(43_200).default(WORKER_DEFAULTS.visibilityTimeoutSeconds),
   /** Receives before SQS moves a message to the dead-letter queue. */
   maxReceiveCount: z.number().int().min(1).max(1000).default(3),
   retentionDays: z.number().int().min(1).max(14).default(4),
@@ -37,11 +38,11 @@ const fleetSchema = z
     healthCheckGraceSeconds: z.number().int().min(0).max(7200).default(300),
     /**
      * How long a terminating instance waits in Terminating:Wait for its worker to drain. The worker
-     * drains within CIS_DRAIN_DEADLINE_S (110 s) of SIGTERM; the rest covers noticing the state change.
+     * drains within workerDrainSeconds of SIGTERM; the rest covers noticing the state change.
      */
     drainTimeoutSeconds: z.number().int().min(30).max(7200).default(180),
-    /** Seconds the worker has to release, flush and exit after SIGTERM (CIS_DRAIN_DEADLINE_S). */
-    workerDrainSeconds: z.number().int().min(10).max(3600).default(110),
+    /** Seconds the worker has to release, flush and exit after SIGTERM (its CIS_DRAIN_DEADLINE_S). */
+    workerDrainSeconds: z.number().int().min(10).max(3600).default(WORKER_DEFAULTS.drainDeadlineSeconds),
     rootVolumeGiB: z.number().int().min(8).max(16_384).default(50),
     /** Extra worker environment (CIS_OCR_THREADS, CIS_BEDROCK_RPS, …; see packages/processor/docs/worker.md). */
     workerEnvironment: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected an upper-case variable name'), z.string()).default({}),

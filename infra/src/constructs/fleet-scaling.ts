@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { METRIC, METRIC_DIMENSION, METRICS_NAMESPACE } from '@cis/processor';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from './worker-fleet';
 
 export interface FleetScalingProps {
   group: autoscaling.AutoScalingGroup;
@@ -94,8 +94,8 @@ export class FleetScaling extends Construct {
       // Each worker reports its own files/hour; the group average is the per-instance throughput.
       metric: new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
-        metricName: 'ProcessingThroughput',
-        dimensionsMap: { AutoScalingGroupName: props.groupName },
+        metricName: METRIC.processingThroughput,
+        dimensionsMap: { [METRIC_DIMENSION.autoScalingGroupName]: props.groupName },
         statistic: cloudwatch.Stats.AVERAGE,
         period: Duration.minutes(1),
       }),

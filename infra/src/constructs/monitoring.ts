@@ -8,8 +8,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { METRIC, METRIC_DIMENSION, METRICS_NAMESPACE, type MetricName } from '@cis/processor';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from './worker-fleet';
 
 export interface MonitoringProps {
   prefix: string;
@@ -67,9 +67,9 @@ export class Monitoring extends Construct {
 
   /** Throughput (files/hour per instance and for the fleet) and rate; alarm when too slow while there is work. */
   monitorProcessing(p: { groupName: string; queue: sqs.IQueue; minThroughputPerInstance: number }): void {
-    const perInstance = this.workerMetric('ProcessingThroughput', p.groupName, 'Average', 'Files/hour per instance');
-    const fleet = this.workerMetric('ProcessingThroughput', p.groupName, 'Sum', 'Files/hour, fleet');
-    const rate = this.workerMetric('ProcessingRate', p.groupName, 'Sum', 'Files/minute, fleet');
+    const perInstance = this.workerMetric(METRIC.processingThroughput, p.groupName, 'Average', 'Files/hour per instance');
+    const fleet = this.workerMetric(METRIC.processingThroughput, p.groupName, 'Sum', 'Files/hour, fleet');
+    const rate = this.workerMetric(METRIC.processingRate, p.groupName, 'Sum', 'Files/minute, fleet');
     // An idle fleet (empty queue) is not slow: the alarm only judges hours with a backlog.
     const hour = Duration.hours(1);
     const slowWhileBusy = new cloudwatch.MathExpression({
@@ -183,25 +183,25 @@ export class Monitoring extends Construct {
 
   /** Where a file's time goes (the worker's per-stage means), and what did not go through. */
   monitorStages(p: { groupName: string }): void {
-    const stage = (name: string, label: string) => this.workerMetric(name, p.groupName, 'Average', label);
-    const count = (name: string, label: string) => this.workerMetric(name, p.groupName, 'Sum', label, FIVE_MINUTES);
+    const stage = (name: MetricName, label: string) => this.workerMetric(name, p.groupName, 'Average', label);
+    const count = (name: MetricName, label: string) => this.workerMetric(name, p.groupName, 'Sum', label, FIVE_MINUTES);
     this.section('Stage breakdown', [
       new cloudwatch.GraphWidget({
         title: 'Time per file and stage (ms)',
         left: [
-          stage('S3DownloadTime', 'S3 download'),
-          stage('OCRProcessingTime', 'OCR'),
-          stage('BedrockAPITime', 'Bedrock embedding'),
-          stage('OpenSearchIndexTime', 'OpenSearch bulk request'),
+          stage(METRIC.s3DownloadTime, 'S3 download'),
+          stage(METRIC.ocrProcessingTime, 'OCR'),
+          stage(METRIC.bedrockApiTime, 'Bedrock embedding'),
+          stage(METRIC.openSearchIndexTime, 'OpenSearch bulk request'),
         ],
         width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: 'Returned, unreadable, throttled (per 5 minutes)',
         left: [
-          count('MessagesReturned', 'Returned to the queue'),
-          count('FilesUnreadable', 'Unreadable (stored with reason)'),
-          count('BedrockThrottles', 'Bedrock throttles'),
+          count(METRIC.messagesReturned, 'Returned to the queue'),
+          count(METRIC.filesUnreadable, 'Unreadable (stored with reason)'),
+          count(METRIC.bedrockThrottles, 'Bedrock throttles'),
         ],
         width: 12,
       }),
@@ -244,8 +244,16 @@ export class Monitoring extends Construct {
     ]);
   }
 
-  private workerMetric(metricName: string, groupName: string, statistic: string, label: string, period = Duration.minutes(1)): cloudwatch.Metric {
-    return groupMetric(METRICS_NAMESPACE, metricName, groupName, { statistic, period, label });
+  /** A metric the workers publish (the processor's contract), group-wide. */
+  private workerMetric(metricName: MetricName, groupName: string, statistic: string, label: string, period = Duration.minutes(1)): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { [METRIC_DIMENSION.autoScalingGroupName]: groupName },
+      statistic,
+      period,
+      label,
+    });
   }
 
   private alarm(id: string, metric: cloudwatch.Metric | cloudwatch.MathExpression, props: Omit<cloudwatch.CreateAlarmOptions, 'alarmName' | 'alarmDescription'> & { description: string }): cloudwatch.Alarm {
@@ -269,7 +277,7 @@ export class Monitoring extends Construct {
   }
 }
 
-/** A metric of the worker group: EC2, the agent, Auto Scaling and the workers all key it by AutoScalingGroupName. */
+/** An AWS metric of the worker group: EC2, the CloudWatch agent and Auto Scaling key it by AutoScalingGroupName. */
 function groupMetric(namespace: string, metricName: string, groupName: string, props: { statistic: string; period: Duration; label?: string }): cloudwatch.Metric {
   return new cloudwatch.Metric({ namespace, metricName, dimensionsMap: { AutoScalingGroupName: groupName }, ...props });
 }

@@ -1,11 +1,11 @@
 import { AssetHashType, Aws, DockerImage } from 'aws-cdk-lib';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { buildWorkerBundle, PROCESSOR_DIR, verifyWorkerBundle } from '@cis/processor/scripts/bundle';
+import { buildWorkerBundle, PROCESSOR_DIR, verifyWorkerBundle } from '@cis/processor/bundle';
 
 export interface WorkerBundleProps {
   /**
-   * Writes the bundle into `outDir`. Default: packages/processor/scripts/bundle.ts (esbuild +
+   * Writes the bundle into `outDir`. Default: @cis/processor/bundle (esbuild +
    * native packages), then its copy check, so a bundle that cannot start never ships.
    */
   build?: (outDir: string) => void;

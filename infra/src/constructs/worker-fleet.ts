@@ -1,19 +1,16 @@
-import { Aws, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { WORKER_ENV, type WorkerEnvironment } from '@cis/processor';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
 import type { WorkerBundle } from './worker-bundle';
 import type { WorkerIdentity } from './worker-identity';
 import { INSTANCE_PATHS, workerUserData } from './worker-user-data';
 
-/** The worker's CloudWatch namespace (packages/processor/src/worker/metrics.ts). */
-export const METRICS_NAMESPACE = 'CISFileSearch';
-/** The one model the workers may invoke. */
-export const EMBEDDING_MODEL_ID = 'amazon.titan-embed-image-v1';
 export const DRAIN_HOOK_NAME = 'drain-worker';
 /** systemd waits this much longer than the worker's own drain deadline before it kills the worker. */
 export const STOP_MARGIN_SECONDS = 20;
@@ -38,7 +35,8 @@ export interface WorkerFleetProps {
   workerDrainSeconds: number;
   rootVolumeGiB: number;
   visibilityTimeoutSeconds: number;
-  workerEnvironment: Record<string, string>;
+  /** Extra variables (environment settings), written after the ones the fleet sets. */
+  workerEnvironment: WorkerEnvironment;
   logRetention: logs.RetentionDays;
   removalPolicy: RemovalPolicy;
 }
@@ -56,8 +54,8 @@ export class WorkerFleet extends Construct {
   readonly userData: ec2.UserData;
   readonly workerLogGroup: logs.LogGroup;
   readonly metricsLogGroup: logs.LogGroup;
-  /** What the worker service gets in its environment. */
-  readonly environment: Record<string, string>;
+  /** What the worker service gets in its environment: only variables the worker reads (the processor's contract). */
+  readonly environment: WorkerEnvironment;
 
   constructor(scope: Construct, id: string, props: WorkerFleetProps) {
     super(scope, id);
@@ -76,22 +74,30 @@ export class WorkerFleet extends Construct {
     });
 
     this.role = props.identity.role;
-    this.grantWorkerAccess(props);
+    props.identity.grantWorkerAccess({
+      queue: props.queue,
+      sourceBucket: props.sourceBucket,
+      bundleObjectArn: props.bundle.objectArn,
+      opensearchDomainArn: props.opensearch.domainArn,
+      logGroupArns: [this.workerLogGroup.logGroupArn, this.metricsLogGroup.logGroupArn],
+      groupName: this.groupName,
+    });
 
+    const v = WORKER_ENV;
     this.environment = {
-      AWS_REGION: Aws.REGION,
-      CIS_QUEUE_URL: props.queue.queueUrl,
-      CIS_DLQ_URL: props.deadLetterQueue.queueUrl,
-      CIS_BUCKET: props.sourceBucket.name,
-      CIS_OPENSEARCH_URL: props.opensearch.endpoint,
-      CIS_INITIAL_LOAD: String(props.initialLoad),
-      CIS_VISIBILITY_TIMEOUT_S: String(props.visibilityTimeoutSeconds),
-      CIS_DRAIN_DEADLINE_S: String(props.workerDrainSeconds),
-      CIS_AUTOSCALING_GROUP_NAME: this.groupName,
+      [v.region]: Aws.REGION,
+      [v.queueUrl]: props.queue.queueUrl,
+      [v.dlqUrl]: props.deadLetterQueue.queueUrl,
+      [v.bucket]: props.sourceBucket.name,
+      [v.opensearchUrl]: props.opensearch.endpoint,
+      [v.initialLoad]: String(props.initialLoad),
+      [v.visibilityTimeoutSeconds]: String(props.visibilityTimeoutSeconds),
+      [v.drainDeadlineSeconds]: String(props.workerDrainSeconds),
+      [v.autoScalingGroupName]: this.groupName,
       // aws-embedded-metrics: send to the CloudWatch agent's EMF listener, into this log group.
-      AWS_EMF_ENVIRONMENT: 'EC2',
-      AWS_EMF_LOG_GROUP_NAME: this.metricsLogGroup.logGroupName,
-      AWS_EMF_SERVICE_NAME: 'cis-worker',
+      [v.emfEnvironment]: 'EC2',
+      [v.emfLogGroupName]: this.metricsLogGroup.logGroupName,
+      [v.emfServiceName]: 'cis-worker',
       ...props.workerEnvironment,
     };
 
@@ -164,88 +170,6 @@ export class WorkerFleet extends Construct {
     );
     acknowledge(this.group, 'AwsSolutions-AS3', 'Per-instance scaling notices of a fleet that scales between 2 and 150 would flood the alarm address; failed launches and terminations are sent by an EventBridge rule (Monitoring), capacity is on the dashboard.');
   }
-
-  private grantWorkerAccess(props: WorkerFleetProps): void {
-    const stack = Stack.of(this);
-    const role = this.role;
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ConsumeFileMessages',
-        actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
-        resources: [props.queue.queueArn],
-      }),
-    );
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ListSourceBucket', actions: ['s3:ListBucket'], resources: [`arn:${Aws.PARTITION}:s3:::${props.sourceBucket.name}`] }));
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadSourceObjects', actions: ['s3:GetObject'], resources: [`arn:${Aws.PARTITION}:s3:::${props.sourceBucket.name}/*`] }));
-    acknowledge(
-      role,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${props.sourceBucket.name}/*]`,
-      'Workers read whichever object a message names; every key of the source bucket is a candidate.',
-    );
-    if (props.sourceBucket.kmsKeyArn) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'DecryptSourceObjects',
-          actions: ['kms:Decrypt'],
-          resources: [props.sourceBucket.kmsKeyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-        }),
-      );
-    }
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadWorkerBundle', actions: ['s3:GetObject'], resources: [props.bundle.objectArn] }));
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'EmbedImages',
-        actions: ['bedrock:InvokeModel'],
-        resources: [`arn:${Aws.PARTITION}:bedrock:${Aws.REGION}::foundation-model/${EMBEDDING_MODEL_ID}`],
-      }),
-    );
-    if (props.opensearch.domainArn) {
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'IndexDocuments',
-          actions: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'],
-          resources: [props.opensearch.domainArn, `${props.opensearch.domainArn}/*`],
-        }),
-      );
-      acknowledge(
-        role,
-        `AwsSolutions-IAM5[Resource::${nagResource(stack, props.opensearch.domainArn)}/*]`,
-        'Index paths (documents, bulk, templates, the status index) are all under the one domain; HTTP methods are listed, not wildcarded.',
-      );
-    }
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'PublishMetrics',
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': ['CWAgent', METRICS_NAMESPACE] } },
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ShipLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [this.workerLogGroup.logGroupArn, this.metricsLogGroup.logGroupArn],
-      }),
-    );
-    // The CloudWatch agent reads its own instance's tags (the group name dimension); DescribeTags has no resource scope.
-    role.addToPolicy(new iam.PolicyStatement({ sid: 'AgentDimensions', actions: ['ec2:DescribeTags'], resources: ['*'] }));
-    const groupArn = `arn:${Aws.PARTITION}:autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/${this.groupName}`;
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'LifecycleAndHealth',
-        actions: ['autoscaling:CompleteLifecycleAction', 'autoscaling:SetInstanceHealth'],
-        resources: [groupArn],
-      }),
-    );
-    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'cloudwatch:PutMetricData (limited by condition to the CWAgent and CISFileSearch namespaces) and ec2:DescribeTags support no resource-level permissions.');
-    acknowledge(
-      role,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/${this.groupName}]`,
-      "The group's id is assigned by AWS; the ARN is pinned by the group's name.",
-    );
-  }
 }
 
 /**
@@ -268,20 +192,4 @@ function cloudWatchAgentConfig(workerLogGroup: string): object {
       },
     },
   };
-}
-
-/** How cdk-nag names a resource in a finding id: literal text, references as <Ref> and <Logical.Attr>. */
-function nagResource(stack: Stack, value: string): string {
-  const render = (v: unknown): string => {
-    if (typeof v === 'string') return v;
-    const o = v as Record<string, unknown>;
-    if ('Fn::Join' in o) {
-      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-      return parts.map(render).join(sep);
-    }
-    if ('Ref' in o) return `<${String(o.Ref)}>`;
-    if ('Fn::GetAtt' in o) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-    return JSON.stringify(v);
-  };
-  return render(stack.resolve(value));
 }

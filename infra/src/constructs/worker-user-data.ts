@@ -1,3 +1,4 @@
+import { WORKER_ENV, type WorkerEnvironment } from '@cis/processor';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 
 /** Where things live on a worker instance. */
@@ -20,7 +21,7 @@ export interface WorkerUserDataProps {
   /** The worker bundle zip (an S3 asset). */
   bundle: { bucket: string; key: string };
   /** The worker's environment: KEY → value (values may be CloudFormation tokens). */
-  environment: Record<string, string>;
+  environment: WorkerEnvironment;
   /** CloudWatch agent configuration (JSON-serialisable; `${aws:…}` placeholders are the agent's). */
   agentConfig: object;
   lifecycle: { groupName: string; hookName: string };
@@ -88,7 +89,7 @@ export function workerUserData(props: WorkerUserDataProps): ec2.UserData {
     `WorkingDirectory=${p.cacheDir}`,
     `EnvironmentFile=${p.envFile}`,
     // /tmp is a RAM disk on Amazon Linux 2023: downloads go to the root volume.
-    `Environment=CIS_TEMP_DIR=${p.cacheDir}`,
+    `Environment=${WORKER_ENV.tempDir}=${p.cacheDir}`,
     `ExecStart=${p.node} --enable-source-maps ${p.bundleDir}/cis.js worker`,
     'Restart=on-failure',
     'RestartSec=5',

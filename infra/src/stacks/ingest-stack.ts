@@ -1,3 +1,4 @@
+import { WORKER_ENV } from '@cis/processor';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -95,9 +96,9 @@ export class IngestStack extends Stack {
     this.monitoring.monitorStages({ groupName: this.fleet.groupName });
     this.monitoring.monitorCapacity({ groupName: this.fleet.groupName, minInService: 1 });
 
-    new CfnOutput(this, 'QueueUrl', { value: this.queues.queue.queueUrl, description: 'CIS_QUEUE_URL for the scanner and the workers' });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.queues.deadLetterQueue.queueUrl, description: 'CIS_DLQ_URL (cis failures)' });
-    new CfnOutput(this, 'OpenSearchUrl', { value: this.fleet.environment.CIS_OPENSEARCH_URL!, description: 'CIS_OPENSEARCH_URL' });
+    new CfnOutput(this, 'QueueUrl', { value: this.queues.queue.queueUrl, description: `${WORKER_ENV.queueUrl} for the scanner and the workers` });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.queues.deadLetterQueue.queueUrl, description: `${WORKER_ENV.dlqUrl} (cis failures)` });
+    new CfnOutput(this, 'OpenSearchUrl', { value: opensearch.endpoint, description: WORKER_ENV.opensearchUrl });
     new CfnOutput(this, 'WorkerGroupName', { value: this.fleet.groupName });
     new CfnOutput(this, 'InitialLoad', { value: String(c.initialLoad), description: 'Initial-load mode (-c initialLoad=true|false)' });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });

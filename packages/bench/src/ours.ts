@@ -34,7 +34,7 @@ export async function runOurs(filesDir: string, workDir: string): Promise<OursRu
   const db = join(workDir, 'ours.db');
   for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
   const root = repoRoot();
-  const run = await runMeasured(process.execPath, ['--import', 'tsx', 'packages/processor/src/cli/main.ts', 'index', filesDir, '--db', db, '--json'], {
+  const run = await runMeasured(process.execPath, ['--import', 'tsx', 'packages/processor/src/programs/cli/main.ts', 'index', filesDir, '--db', db, '--json'], {
     cwd: root,
     env: { ...process.env, INIT_CWD: root },
   });

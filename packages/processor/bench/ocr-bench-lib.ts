@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { distance } from 'fastest-levenshtein';
 import type { OcrLang } from '../src/core/types';
-import { defaultLangPath } from '../src/ocr/pool';
-import { renderPage } from '../src/ocr/testing/pages';
-import { normalizeText } from '../src/text/normalize';
+import { defaultLangPath } from '../src/pipeline/ocr/pool';
+import { renderPage } from '../test/support/ocr-pages';
+import { normalizeText } from '../src/core/normalize-text';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const CACHE = join(ROOT, '.cache', 'ocr-bench');

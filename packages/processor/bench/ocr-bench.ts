@@ -12,9 +12,9 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { OcrImage, OcrLang } from '../src/core/types';
-import { createOcrPool, type OcrPoolOptions } from '../src/ocr/pool';
-import { toGreyPage, toPgm } from '../src/ocr/preprocess';
-import type { OcrPass } from '../src/ocr/protocol';
+import { createOcrPool, type OcrPoolOptions } from '../src/pipeline/ocr/pool';
+import { toGreyPage, toPgm } from '../src/pipeline/ocr/preprocess';
+import type { OcrPass } from '../src/pipeline/ocr/protocol';
 import {
   CACHE,
   benchPages,

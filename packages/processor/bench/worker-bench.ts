@@ -16,11 +16,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { workerSettings } from '../src/config/worker';
 import { percentile } from '../src/core/timing';
-import { createOpenSearchClient } from '../src/index/opensearch-client';
-import { log } from '../src/log';
-import { startWorker } from '../src/worker/run';
-import { REPO_ROOT } from '../src/worker/testing/harness';
-import { listFiles, queueCounts, sendMessages, uploadFiles, upsertMessagesFor } from '../src/worker/testing/s3-load';
+import { createOpenSearchClient } from '../src/adapters/opensearch/opensearch-client';
+import { log } from '../src/core/log';
+import { startWorker } from '../src/programs/worker/run';
+import { REPO_ROOT } from '../test/support/worker-harness';
+import { listFiles, queueCounts, sendMessages, uploadFiles, upsertMessagesFor } from '../test/support/s3-load';
 
 interface LocalSummary {
   files: number;
@@ -187,7 +187,7 @@ function runLocal(corpus: string): Promise<LocalSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'cis-bench-local-'));
   const db = join(dir, 'index.db');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/processor/src/cli/main.ts', 'index', corpus, '--db', db, '--json'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/processor/src/programs/cli/main.ts', 'index', corpus, '--db', db, '--json'], {
       cwd: REPO_ROOT,
       env: { ...process.env, INIT_CWD: REPO_ROOT },
       stdio: ['ignore', 'pipe', 'ignore'],

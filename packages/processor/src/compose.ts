@@ -1,18 +1,18 @@
 import type { ExtractionSettings } from './config/extraction';
-import { Pipeline } from './core/pipeline';
-import type { ImageEmbedder, OcrService } from './core/types';
-import { detectType } from './detect/detect';
-import { localImageEmbedder } from './embed/local-image';
-import { imageExtractor } from './extract/image';
-import { officeExtractors } from './extract/office';
-import { pdfExtractor } from './extract/pdf';
-import { ExtractorRegistry } from './extract/registry';
-import { textExtractors } from './extract/text';
-import { createOcrPool } from './ocr/pool';
+import { Pipeline } from './pipeline/pipeline';
+import type { ImageEmbedder } from './core/types';
+import { detectType } from './pipeline/detect/detect';
+import { localImageEmbedder } from './pipeline/embed/local-image';
+import { imageExtractor } from './pipeline/extract/image';
+import { officeExtractors } from './pipeline/extract/office';
+import { pdfExtractor } from './pipeline/extract/pdf';
+import { ExtractorRegistry } from './pipeline/extract/registry';
+import { textExtractors } from './pipeline/extract/text';
+import { createOcrPool } from './pipeline/ocr/pool';
 
 export interface PipelineStack {
   pipeline: Pipeline;
-  ocr: OcrService;
+  /** Stops the OCR threads. */
   close(): Promise<void>;
 }
 
@@ -35,5 +35,5 @@ export function composePipeline(settings: ExtractionSettings, opts: { embedder?:
   });
   const embedder = opts.embedder === null ? undefined : (opts.embedder ?? localImageEmbedder);
   const pipeline = new Pipeline({ registry: defaultExtractors(), ocr, detect: detectType, limits: settings.limits, embedder });
-  return { pipeline, ocr, close: () => ocr.close() };
+  return { pipeline, close: () => ocr.close() };
 }

@@ -1,8 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../src/cli/main';
-import type { IndexRunSummary } from '../src/local/folder-indexer';
+import { main } from '../src/programs/cli/main';
+import type { IndexRunSummary } from '../src/programs/local/folder-indexer';
 
 /**
  * The main job end to end, in process: the bundled samples through `cis index`, then

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { WORKER_DEFAULTS, WORKER_ENV } from '../contract';
 import type { ExtractLimits, OcrLang } from '../core/types';
 import { optionalNumber, parseSettings } from './parse';
 
@@ -15,17 +16,20 @@ export interface ExtractionSettings {
 
 const MiB = 1024 * 1024;
 
+const V = WORKER_ENV;
+const D = WORKER_DEFAULTS;
+
 const schema = z.object({
-  CIS_OCR_THREADS: optionalNumber(z.number().int().min(1).max(64)),
-  CIS_OCR_LANGS: z
+  [V.ocrThreads]: optionalNumber(z.number().int().min(1).max(64)),
+  [V.ocrLangs]: z
     .string()
     .regex(/^(jpn|eng)(,(jpn|eng))*$/, 'expected a comma-separated list of jpn and eng, e.g. "jpn,eng"')
     .optional(),
-  CIS_OCR_TIMEOUT_S: optionalNumber(z.number().positive().max(3600)),
-  CIS_OCR_PAGES_PER_WORKER: optionalNumber(z.number().int().min(1)),
-  CIS_MAX_PIXELS: optionalNumber(z.number().int().min(1_000_000)),
-  CIS_MAX_FILE_MB: optionalNumber(z.number().positive()),
-  CIS_MAX_PAGES: optionalNumber(z.number().int().min(1)),
+  [V.ocrTimeoutSeconds]: optionalNumber(z.number().positive().max(3600)),
+  [V.ocrPagesPerWorker]: optionalNumber(z.number().int().min(1)),
+  [V.maxPixels]: optionalNumber(z.number().int().min(1_000_000)),
+  [V.maxFileMb]: optionalNumber(z.number().positive()),
+  [V.maxPages]: optionalNumber(z.number().int().min(1)),
 });
 
 /**
@@ -37,15 +41,15 @@ export function extractionSettings(env: NodeJS.ProcessEnv = process.env): Extrac
   const s = parseSettings(schema, env, 'extraction settings');
   return {
     limits: {
-      maxPixels: s.CIS_MAX_PIXELS ?? 100_000_000,
-      maxFileBytes: (s.CIS_MAX_FILE_MB ?? 1024) * MiB,
-      maxPages: s.CIS_MAX_PAGES ?? 2000,
+      maxPixels: s[V.maxPixels] ?? D.maxPixels,
+      maxFileBytes: (s[V.maxFileMb] ?? D.maxFileMb) * MiB,
+      maxPages: s[V.maxPages] ?? D.maxPages,
     },
     ocr: {
-      threads: s.CIS_OCR_THREADS ?? availableParallelism(),
-      langs: (s.CIS_OCR_LANGS?.split(',') as OcrLang[] | undefined) ?? ['jpn', 'eng'],
-      taskTimeoutMs: (s.CIS_OCR_TIMEOUT_S ?? 120) * 1000,
-      pagesPerWorker: s.CIS_OCR_PAGES_PER_WORKER ?? 100,
+      threads: s[V.ocrThreads] ?? availableParallelism(),
+      langs: (s[V.ocrLangs] ?? D.ocrLangs).split(',') as OcrLang[],
+      taskTimeoutMs: (s[V.ocrTimeoutSeconds] ?? D.ocrTimeoutSeconds) * 1000,
+      pagesPerWorker: s[V.ocrPagesPerWorker] ?? D.ocrPagesPerWorker,
     },
   };
 }

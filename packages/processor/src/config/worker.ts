@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BEDROCK_DIMENSIONS, WORKER_DEFAULTS, WORKER_ENV } from '../contract';
 import { ConfigError } from '../core/errors';
 import { extractionSettings, type ExtractionSettings } from './extraction';
 import { optionalNumber, parseSettings } from './parse';
@@ -26,7 +27,7 @@ export interface BedrockSettings {
   /** False: images are indexed for their text only. */
   embedImages: boolean;
   modelId: string;
-  dimensions: 256 | 384 | 1024;
+  dimensions: (typeof BEDROCK_DIMENSIONS)[number];
   requestsPerSecond: number;
   concurrency: number;
   timeoutMs: number;
@@ -83,6 +84,8 @@ export interface WorkerSettings {
 }
 
 const MiB = 1024 * 1024;
+const V = WORKER_ENV;
+const D = WORKER_DEFAULTS;
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''], { message: 'expected true or false' })
@@ -93,146 +96,152 @@ const url = z.url({ message: 'expected an http(s) URL' });
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
 const openSearchSchema = z.object({
-  AWS_REGION: optionalString,
-  AWS_DEFAULT_REGION: optionalString,
-  CIS_OPENSEARCH_URL: z.string({ message: 'required: the OpenSearch endpoint, e.g. https://search-x.ap-northeast-1.es.amazonaws.com' }).pipe(url),
-  CIS_OPENSEARCH_INDEX: z
+  [V.region]: optionalString,
+  [V.defaultRegion]: optionalString,
+  [V.opensearchUrl]: z.string({ message: 'required: the OpenSearch endpoint, e.g. https://search-x.ap-northeast-1.es.amazonaws.com' }).pipe(url),
+  [V.opensearchIndex]: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case OpenSearch index name')
-    .default('cis-files'),
-  CIS_OPENSEARCH_STATUS_INDEX: z
+    .default(D.opensearchIndex),
+  [V.opensearchStatusIndex]: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a lower-case OpenSearch index name')
     .optional(),
-  CIS_OPENSEARCH_AUTH: z.enum(['none', 'basic', 'sigv4']).optional(),
-  CIS_OPENSEARCH_USERNAME: optionalString,
-  CIS_OPENSEARCH_PASSWORD: optionalString,
-  CIS_OPENSEARCH_SERVICE: z.enum(['es', 'aoss']).default('es'),
-  CIS_OPENSEARCH_ANALYZER: z.enum(['auto', 'kuromoji', 'cjk']).default('auto'),
-  CIS_OPENSEARCH_SHARDS: optionalNumber(z.number().int().min(1).max(1024)),
-  CIS_OPENSEARCH_REPLICAS: optionalNumber(z.number().int().min(0).max(15)),
-  CIS_OPENSEARCH_TIMEOUT_S: optionalNumber(z.number().positive().max(600)),
+  [V.opensearchAuth]: z.enum(['none', 'basic', 'sigv4']).optional(),
+  [V.opensearchUsername]: optionalString,
+  [V.opensearchPassword]: optionalString,
+  [V.opensearchService]: z.enum(['es', 'aoss']).default(D.opensearchService),
+  [V.opensearchAnalyzer]: z.enum(['auto', 'kuromoji', 'cjk']).default(D.opensearchAnalyzer),
+  [V.opensearchShards]: optionalNumber(z.number().int().min(1).max(1024)),
+  [V.opensearchReplicas]: optionalNumber(z.number().int().min(0).max(15)),
+  [V.opensearchTimeoutSeconds]: optionalNumber(z.number().positive().max(600)),
 });
 
 const bedrockSchema = z.object({
-  CIS_EMBED_IMAGES: bool,
-  CIS_BEDROCK_MODEL_ID: z.string().min(1).default('amazon.titan-embed-image-v1'),
-  CIS_BEDROCK_DIMENSIONS: z.enum(['256', '384', '1024'], { message: 'expected 256, 384 or 1024' }).default('1024'),
-  CIS_BEDROCK_RPS: optionalNumber(z.number().positive().max(10_000)),
-  CIS_BEDROCK_CONCURRENCY: optionalNumber(z.number().int().min(1).max(1000)),
-  CIS_BEDROCK_TIMEOUT_S: optionalNumber(z.number().positive().max(600)),
-  CIS_BEDROCK_MAX_ATTEMPTS: optionalNumber(z.number().int().min(1).max(20)),
+  [V.embedImages]: bool,
+  [V.bedrockModelId]: z.string().min(1).default(D.bedrockModelId),
+  [V.bedrockDimensions]: z
+    .enum(
+      BEDROCK_DIMENSIONS.map((d) => `${d}` as const),
+      { message: `expected ${BEDROCK_DIMENSIONS.slice(0, -1).join(', ')} or ${BEDROCK_DIMENSIONS.at(-1)}` },
+    )
+    .default(`${D.bedrockDimensions}`),
+  [V.bedrockRps]: optionalNumber(z.number().positive().max(10_000)),
+  [V.bedrockConcurrency]: optionalNumber(z.number().int().min(1).max(1000)),
+  [V.bedrockTimeoutSeconds]: optionalNumber(z.number().positive().max(600)),
+  [V.bedrockMaxAttempts]: optionalNumber(z.number().int().min(1).max(20)),
 });
 
 const schema = z.object({
-  CIS_QUEUE_URL: z.string({ message: 'required: the SQS queue URL to read file messages from' }).pipe(url),
-  CIS_DLQ_URL: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
-  CIS_BUCKET: z.string({ message: 'required: the S3 bucket the messages refer to' }).min(3).max(63),
-  AWS_REGION: optionalString,
-  AWS_DEFAULT_REGION: optionalString,
-  AWS_ENDPOINT_URL: optionalString,
-  AWS_ENDPOINT_URL_S3: optionalString,
-  CIS_S3_FORCE_PATH_STYLE: bool,
+  [V.queueUrl]: z.string({ message: 'required: the SQS queue URL to read file messages from' }).pipe(url),
+  [V.dlqUrl]: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
+  [V.bucket]: z.string({ message: 'required: the S3 bucket the messages refer to' }).min(3).max(63),
+  [V.region]: optionalString,
+  [V.defaultRegion]: optionalString,
+  [V.endpointUrl]: optionalString,
+  [V.s3EndpointUrl]: optionalString,
+  [V.s3ForcePathStyle]: bool,
 
-  CIS_FILES_IN_FLIGHT: optionalNumber(z.number().int().min(1).max(1000)),
-  CIS_PREFETCH: optionalNumber(z.number().int().min(0).max(100)),
-  CIS_RECEIVE_BATCH: optionalNumber(z.number().int().min(1).max(10)),
-  CIS_RECEIVE_WAIT_S: optionalNumber(z.number().int().min(0).max(20)),
-  CIS_VISIBILITY_TIMEOUT_S: optionalNumber(z.number().int().min(2).max(43_200)),
-  CIS_HEARTBEAT_MARGIN_S: optionalNumber(z.number().min(1)),
-  CIS_RETRY_DELAY_S: optionalNumber(z.number().int().min(0).max(43_200)),
-  CIS_FILE_TIMEOUT_S: optionalNumber(z.number().positive()),
+  [V.filesInFlight]: optionalNumber(z.number().int().min(1).max(1000)),
+  [V.prefetch]: optionalNumber(z.number().int().min(0).max(100)),
+  [V.receiveBatch]: optionalNumber(z.number().int().min(1).max(10)),
+  [V.receiveWaitSeconds]: optionalNumber(z.number().int().min(0).max(20)),
+  [V.visibilityTimeoutSeconds]: optionalNumber(z.number().int().min(2).max(43_200)),
+  [V.heartbeatMarginSeconds]: optionalNumber(z.number().min(1)),
+  [V.retryDelaySeconds]: optionalNumber(z.number().int().min(0).max(43_200)),
+  [V.fileTimeoutSeconds]: optionalNumber(z.number().positive()),
 
-  CIS_BULK_MB: optionalNumber(z.number().min(1).max(100)),
-  CIS_BULK_LINGER_MS: optionalNumber(z.number().int().min(0).max(60_000)),
-  CIS_INDEX_RETRY_S: optionalNumber(z.number().min(0)),
+  [V.bulkMb]: optionalNumber(z.number().min(1).max(100)),
+  [V.bulkLingerMs]: optionalNumber(z.number().int().min(0).max(60_000)),
+  [V.indexRetrySeconds]: optionalNumber(z.number().min(0)),
 
-  CIS_DOWNLOAD_PART_MB: optionalNumber(z.number().min(1).max(1024)),
-  CIS_DOWNLOAD_PARALLEL: optionalNumber(z.number().int().min(1).max(64)),
-  CIS_DOWNLOAD_RANGED_MIN_MB: optionalNumber(z.number().min(1)),
-  CIS_MAX_OBJECT_MB: optionalNumber(z.number().positive()),
-  CIS_TEMP_DIR: optionalString,
+  [V.downloadPartMb]: optionalNumber(z.number().min(1).max(1024)),
+  [V.downloadParallel]: optionalNumber(z.number().int().min(1).max(64)),
+  [V.downloadRangedMinMb]: optionalNumber(z.number().min(1)),
+  [V.maxObjectMb]: optionalNumber(z.number().positive()),
+  [V.tempDir]: optionalString,
 
-  CIS_INITIAL_LOAD: bool,
-  CIS_REPROCESS: bool,
-  CIS_SPOT_POLL: bool,
-  CIS_IMDS_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
-  AWS_EC2_METADATA_SERVICE_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
-  CIS_SPOT_POLL_S: optionalNumber(z.number().positive().max(60)),
-  CIS_DRAIN_DEADLINE_S: optionalNumber(z.number().positive().max(3600)),
-  CIS_METRICS: bool,
-  CIS_METRICS_INTERVAL_S: optionalNumber(z.number().positive().max(3600)),
-  CIS_INSTANCE_ID: optionalString,
-  CIS_AUTOSCALING_GROUP_NAME: optionalString,
+  [V.initialLoad]: bool,
+  [V.reprocess]: bool,
+  [V.spotPoll]: bool,
+  [V.imdsEndpoint]: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
+  [V.ec2MetadataEndpoint]: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
+  [V.spotPollSeconds]: optionalNumber(z.number().positive().max(60)),
+  [V.drainDeadlineSeconds]: optionalNumber(z.number().positive().max(3600)),
+  [V.metrics]: bool,
+  [V.metricsIntervalSeconds]: optionalNumber(z.number().positive().max(3600)),
+  [V.instanceId]: optionalString,
+  [V.autoScalingGroupName]: optionalString,
 });
 
 /**
  * Settings of the AWS-mode worker, from the environment, validated once at start-up.
- * docs/worker.md lists every variable with its default and an example.
+ * docs/worker.md lists every variable with its default and an example; the names and the
+ * defaults infra relies on are the contract's (contract/worker-environment.ts).
  */
 export function workerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
   const extraction = extractionSettings(env);
   const opensearch = openSearchSettings(env);
   const bedrock = bedrockSettings(env);
   const s = parseSettings(schema, env, 'worker settings');
-  const region = s.AWS_REGION ?? s.AWS_DEFAULT_REGION;
+  const region = s[V.region] ?? s[V.defaultRegion];
 
-  const visibilitySeconds = s.CIS_VISIBILITY_TIMEOUT_S ?? 900;
-  const heartbeatMarginSeconds = s.CIS_HEARTBEAT_MARGIN_S ?? Math.min(120, visibilitySeconds / 3);
+  const visibilitySeconds = s[V.visibilityTimeoutSeconds] ?? D.visibilityTimeoutSeconds;
+  const heartbeatMarginSeconds = s[V.heartbeatMarginSeconds] ?? Math.min(120, visibilitySeconds / 3);
   if (heartbeatMarginSeconds >= visibilitySeconds) {
     throw new ConfigError(
-      `invalid worker settings: CIS_HEARTBEAT_MARGIN_S (${heartbeatMarginSeconds}) must be less than CIS_VISIBILITY_TIMEOUT_S (${visibilitySeconds})`,
+      `invalid worker settings: ${V.heartbeatMarginSeconds} (${heartbeatMarginSeconds}) must be less than ${V.visibilityTimeoutSeconds} (${visibilitySeconds})`,
     );
   }
-  const partBytes = (s.CIS_DOWNLOAD_PART_MB ?? 16) * MiB;
-  const filesInFlight = s.CIS_FILES_IN_FLIGHT ?? 2 * extraction.ocr.threads;
-  const s3Endpoint = s.AWS_ENDPOINT_URL_S3 ?? s.AWS_ENDPOINT_URL;
+  const partBytes = (s[V.downloadPartMb] ?? D.downloadPartMb) * MiB;
+  const filesInFlight = s[V.filesInFlight] ?? 2 * extraction.ocr.threads;
+  const s3Endpoint = s[V.s3EndpointUrl] ?? s[V.endpointUrl];
+  const maxObjectMb = s[V.maxObjectMb];
 
   return {
-    queueUrl: s.CIS_QUEUE_URL,
-    dlqUrl: s.CIS_DLQ_URL,
-    bucket: s.CIS_BUCKET,
+    queueUrl: s[V.queueUrl],
+    dlqUrl: s[V.dlqUrl],
+    bucket: s[V.bucket],
     region,
     // Virtual-hosted addressing needs DNS for <bucket>.<endpoint>; local S3 servers only answer path-style.
-    s3ForcePathStyle: s.CIS_S3_FORCE_PATH_STYLE ?? (s3Endpoint !== undefined && !/amazonaws\.com/.test(s3Endpoint)),
+    s3ForcePathStyle: s[V.s3ForcePathStyle] ?? (s3Endpoint !== undefined && !/amazonaws\.com/.test(s3Endpoint)),
     opensearch,
     queue: {
-      receiveBatch: s.CIS_RECEIVE_BATCH ?? 10,
-      waitSeconds: s.CIS_RECEIVE_WAIT_S ?? 20,
+      receiveBatch: s[V.receiveBatch] ?? D.receiveBatch,
+      waitSeconds: s[V.receiveWaitSeconds] ?? D.receiveWaitSeconds,
       visibilitySeconds,
       heartbeatMarginSeconds,
-      retryDelaySeconds: s.CIS_RETRY_DELAY_S ?? 60,
+      retryDelaySeconds: s[V.retryDelaySeconds] ?? D.retryDelaySeconds,
     },
     filesInFlight,
-    prefetch: s.CIS_PREFETCH ?? Math.min(10, filesInFlight),
-    fileTimeoutMs: (s.CIS_FILE_TIMEOUT_S ?? 3600) * 1000,
+    prefetch: s[V.prefetch] ?? Math.min(10, filesInFlight),
+    fileTimeoutMs: (s[V.fileTimeoutSeconds] ?? D.fileTimeoutSeconds) * 1000,
     bulk: {
-      // Decimal MB: 10 MB stays under the 10 MiB request limit of small Amazon OpenSearch instance types.
-      maxBytes: Math.round((s.CIS_BULK_MB ?? 10) * 1_000_000),
-      lingerMs: s.CIS_BULK_LINGER_MS ?? 1000,
-      retryBudgetMs: (s.CIS_INDEX_RETRY_S ?? 300) * 1000,
+      maxBytes: Math.round((s[V.bulkMb] ?? D.bulkMb) * 1_000_000),
+      lingerMs: s[V.bulkLingerMs] ?? D.bulkLingerMs,
+      retryBudgetMs: (s[V.indexRetrySeconds] ?? D.indexRetrySeconds) * 1000,
     },
     download: {
       partBytes,
-      parallel: s.CIS_DOWNLOAD_PARALLEL ?? 4,
-      rangedMinBytes: Math.max(partBytes, (s.CIS_DOWNLOAD_RANGED_MIN_MB ?? 64) * MiB),
-      maxObjectBytes: s.CIS_MAX_OBJECT_MB !== undefined ? Math.round(s.CIS_MAX_OBJECT_MB * MiB) : extraction.limits.maxFileBytes,
-      tempRoot: s.CIS_TEMP_DIR,
+      parallel: s[V.downloadParallel] ?? D.downloadParallel,
+      rangedMinBytes: Math.max(partBytes, (s[V.downloadRangedMinMb] ?? D.downloadRangedMinMb) * MiB),
+      maxObjectBytes: maxObjectMb !== undefined ? Math.round(maxObjectMb * MiB) : extraction.limits.maxFileBytes,
+      tempRoot: s[V.tempDir],
     },
     bedrock,
-    initialLoad: s.CIS_INITIAL_LOAD ?? false,
-    reprocess: s.CIS_REPROCESS ?? false,
+    initialLoad: s[V.initialLoad] ?? D.initialLoad,
+    reprocess: s[V.reprocess] ?? D.reprocess,
     spot: {
-      enabled: s.CIS_SPOT_POLL ?? true,
-      imdsEndpoint: (s.CIS_IMDS_ENDPOINT ?? s.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? 'http://169.254.169.254').replace(/\/+$/, ''),
-      pollMs: (s.CIS_SPOT_POLL_S ?? 5) * 1000,
+      enabled: s[V.spotPoll] ?? D.spotPoll,
+      imdsEndpoint: (s[V.imdsEndpoint] ?? s[V.ec2MetadataEndpoint] ?? D.imdsEndpoint).replace(/\/+$/, ''),
+      pollMs: (s[V.spotPollSeconds] ?? D.spotPollSeconds) * 1000,
     },
-    drainDeadlineMs: (s.CIS_DRAIN_DEADLINE_S ?? 110) * 1000,
+    drainDeadlineMs: (s[V.drainDeadlineSeconds] ?? D.drainDeadlineSeconds) * 1000,
     metrics: {
-      enabled: s.CIS_METRICS ?? true,
-      intervalMs: (s.CIS_METRICS_INTERVAL_S ?? 60) * 1000,
-      instanceId: s.CIS_INSTANCE_ID,
-      autoScalingGroupName: s.CIS_AUTOSCALING_GROUP_NAME,
+      enabled: s[V.metrics] ?? D.metrics,
+      intervalMs: (s[V.metricsIntervalSeconds] ?? D.metricsIntervalSeconds) * 1000,
+      instanceId: s[V.instanceId],
+      autoScalingGroupName: s[V.autoScalingGroupName],
     },
     extraction,
   };
@@ -242,32 +251,33 @@ export function workerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSett
 export function bedrockSettings(env: NodeJS.ProcessEnv = process.env): BedrockSettings {
   const s = parseSettings(bedrockSchema, env, 'Bedrock settings');
   return {
-    embedImages: s.CIS_EMBED_IMAGES ?? true,
-    modelId: s.CIS_BEDROCK_MODEL_ID,
-    dimensions: Number(s.CIS_BEDROCK_DIMENSIONS) as 256 | 384 | 1024,
-    requestsPerSecond: s.CIS_BEDROCK_RPS ?? 20,
-    concurrency: s.CIS_BEDROCK_CONCURRENCY ?? 10,
-    timeoutMs: (s.CIS_BEDROCK_TIMEOUT_S ?? 30) * 1000,
-    maxAttempts: s.CIS_BEDROCK_MAX_ATTEMPTS ?? 6,
+    embedImages: s[V.embedImages] ?? D.embedImages,
+    modelId: s[V.bedrockModelId],
+    dimensions: Number(s[V.bedrockDimensions]) as BedrockSettings['dimensions'],
+    requestsPerSecond: s[V.bedrockRps] ?? D.bedrockRps,
+    concurrency: s[V.bedrockConcurrency] ?? D.bedrockConcurrency,
+    timeoutMs: (s[V.bedrockTimeoutSeconds] ?? D.bedrockTimeoutSeconds) * 1000,
+    maxAttempts: s[V.bedrockMaxAttempts] ?? D.bedrockMaxAttempts,
   };
 }
 
 /** OpenSearch connection and index settings alone (`cis index-settings`, `cis failures` need no queue or bucket). */
 export function openSearchSettings(env: NodeJS.ProcessEnv = process.env): OpenSearchSettings {
   const s = parseSettings(openSearchSchema, env, 'OpenSearch settings');
-  const region = s.AWS_REGION ?? s.AWS_DEFAULT_REGION;
-  const host = new URL(s.CIS_OPENSEARCH_URL).hostname;
+  const region = s[V.region] ?? s[V.defaultRegion];
+  const host = new URL(s[V.opensearchUrl]).hostname;
   const awsManaged = /\.(es|aoss)\.amazonaws\.com(\.cn)?$/.test(host);
-  const authKind = s.CIS_OPENSEARCH_AUTH ?? (awsManaged ? 'sigv4' : s.CIS_OPENSEARCH_USERNAME ? 'basic' : 'none');
+  const username = s[V.opensearchUsername];
+  const authKind = s[V.opensearchAuth] ?? (awsManaged ? 'sigv4' : username ? 'basic' : 'none');
   return {
-    endpoint: s.CIS_OPENSEARCH_URL.replace(/\/+$/, ''),
-    index: s.CIS_OPENSEARCH_INDEX,
-    statusIndex: s.CIS_OPENSEARCH_STATUS_INDEX ?? `${s.CIS_OPENSEARCH_INDEX}-status`,
-    auth: openSearchAuth(authKind, s.CIS_OPENSEARCH_USERNAME, s.CIS_OPENSEARCH_PASSWORD, region, s.CIS_OPENSEARCH_SERVICE),
-    analyzer: s.CIS_OPENSEARCH_ANALYZER,
-    shards: s.CIS_OPENSEARCH_SHARDS ?? 4,
-    replicas: s.CIS_OPENSEARCH_REPLICAS ?? 1,
-    requestTimeoutMs: (s.CIS_OPENSEARCH_TIMEOUT_S ?? 60) * 1000,
+    endpoint: s[V.opensearchUrl].replace(/\/+$/, ''),
+    index: s[V.opensearchIndex],
+    statusIndex: s[V.opensearchStatusIndex] ?? `${s[V.opensearchIndex]}-status`,
+    auth: openSearchAuth(authKind, username, s[V.opensearchPassword], region, s[V.opensearchService]),
+    analyzer: s[V.opensearchAnalyzer],
+    shards: s[V.opensearchShards] ?? D.opensearchShards,
+    replicas: s[V.opensearchReplicas] ?? D.opensearchReplicas,
+    requestTimeoutMs: (s[V.opensearchTimeoutSeconds] ?? D.opensearchTimeoutSeconds) * 1000,
   };
 }
 
@@ -283,11 +293,11 @@ function openSearchAuth(
       return { kind };
     case 'basic':
       if (!username || password === undefined) {
-        throw new ConfigError('invalid OpenSearch settings: CIS_OPENSEARCH_AUTH=basic needs CIS_OPENSEARCH_USERNAME and CIS_OPENSEARCH_PASSWORD');
+        throw new ConfigError(`invalid OpenSearch settings: ${V.opensearchAuth}=basic needs ${V.opensearchUsername} and ${V.opensearchPassword}`);
       }
       return { kind, username, password };
     case 'sigv4':
-      if (!region) throw new ConfigError('invalid OpenSearch settings: CIS_OPENSEARCH_AUTH=sigv4 needs AWS_REGION');
+      if (!region) throw new ConfigError(`invalid OpenSearch settings: ${V.opensearchAuth}=sigv4 needs ${V.region}`);
       return { kind, region, service };
   }
 }

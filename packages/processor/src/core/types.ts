@@ -22,13 +22,6 @@ export interface LocalFile {
   release(): Promise<void>;
 }
 
-export interface Source {
-  /** Human-readable location, for logs. */
-  readonly description: string;
-  list(signal?: AbortSignal): AsyncIterable<SourceEntry>;
-  fetch(entry: SourceEntry, signal?: AbortSignal): Promise<LocalFile>;
-}
-
 /** Broad families that select an extractor; `mime` carries the precise type. */
 export type FileKind = 'pdf' | 'image' | 'office' | 'text' | 'other';
 
@@ -125,6 +118,12 @@ export interface Extractor {
   extract(input: ExtractInput, ctx: ExtractContext): Promise<Extraction>;
 }
 
+/** Picks the extractor for a detected type (ExtractorRegistry); the pipeline knows no format itself. */
+export interface ExtractorPicker {
+  /** Undefined: no reader for this type, only metadata can be stored. */
+  pick(type: DetectedType): Extractor | undefined;
+}
+
 export interface ImageEmbedder {
   /** Identifies the vector space; vectors of different model ids are never compared. */
   readonly modelId: string;
@@ -162,15 +161,8 @@ export interface IndexedState {
   sha256: string;
   size: number;
   status: IndexDocument['status'];
-}
-
-export interface UpsertResult {
-  id: string;
-  ok: boolean;
-  /** Why the index refused the document (e.g. a mapping conflict). */
-  error?: string;
-  /** True when a retry might succeed (overload, timeout); false for a permanent refusal. */
-  retryable?: boolean;
+  /** The S3 object's ETag, when the file came from a bucket: a redelivered message is skipped without a download. */
+  etag?: string;
 }
 
 export interface SearchHit {
@@ -180,13 +172,11 @@ export interface SearchHit {
   snippet: string;
 }
 
-export interface DocumentIndex {
-  getState(ids: string[]): Promise<Map<string, IndexedState>>;
-  upsert(docs: IndexDocument[]): Promise<UpsertResult[]>;
-  remove(ids: string[]): Promise<void>;
+/** What `cis search` and `cis similar` ask of an index (SQLite or OpenSearch). */
+export interface SearchIndex {
   search(query: string, opts?: { limit?: number }): Promise<SearchHit[]>;
+  /** Nearest stored vectors of the same model only. */
   similar(vector: { modelId: string; values: Float32Array }, opts?: { limit?: number }): Promise<SearchHit[]>;
-  close(): Promise<void>;
 }
 
 /** Names of the timed stages, in pipeline order. */

@@ -1,0 +1,238 @@
+import type { Client, Types } from '@opensearch-project/opensearch';
+import { errorMessage } from '../../core/errors';
+import type { IndexedState, SearchHit, SearchIndex } from '../../core/types';
+import { log } from '../../core/log';
+import { normalizeText } from '../../core/normalize-text';
+import { parseBulkResponse, type BulkItemResult, type BulkOp } from './opensearch-bulk';
+import { templateBody, TEMPLATE_VERSION, toSource, vectorField, vectorMapping, type AnalyzerKind } from './opensearch-mapping';
+
+export interface OpenSearchIndexOptions {
+  index: string;
+  shards: number;
+  replicas: number;
+  analyzer: 'auto' | AnalyzerKind;
+  /** Embedding models whose vector fields must exist (one field per model and size). */
+  vectorModels: ReadonlyArray<{ modelId: string; dimensions: number }>;
+}
+
+export interface PreparedIndex {
+  analyzer: AnalyzerKind;
+  knn: boolean;
+  templateWritten: boolean;
+  indexCreated: boolean;
+}
+
+/**
+ * File documents in OpenSearch. `_id` is the document id (fileId of the object key), so a
+ * redelivered message overwrites its document instead of adding a second one. Writes go through
+ * `bulk`, which reports each item's outcome; nothing here retries (BulkWriter does).
+ */
+export class OpenSearchIndex implements SearchIndex {
+  readonly name: string;
+  private knn = true;
+
+  constructor(
+    readonly client: Client,
+    private readonly opts: OpenSearchIndexOptions,
+  ) {
+    this.name = opts.index;
+  }
+
+  /**
+   * Makes sure the template, the index and every model's vector field exist; cheap when they
+   * do (reads only), so every worker can call it at start.
+   */
+  async prepare(): Promise<PreparedIndex> {
+    const analyzer = this.opts.analyzer === 'auto' ? await this.detectAnalyzer() : this.opts.analyzer;
+    const templateName = `${this.name}-template`;
+    let templateWritten = false;
+    const current = await this.currentTemplate(templateName);
+    if (current && current.version >= TEMPLATE_VERSION) {
+      this.knn = current.knn;
+    } else {
+      templateWritten = true;
+      try {
+        await this.putTemplate(templateName, analyzer, true);
+      } catch (err) {
+        if (!/knn_vector|\bknn\b/i.test(errorMessage(err))) throw err;
+        log.warn({ err: errorMessage(err) }, 'the cluster cannot map knn_vector: vectors are stored without similarity search');
+        this.knn = false;
+        await this.putTemplate(templateName, analyzer, false);
+      }
+    }
+    const indexCreated = await this.createIndexIfMissing();
+    for (const m of this.opts.vectorModels) await this.ensureVectorField(m.modelId, m.dimensions);
+    return { analyzer, knn: this.knn, templateWritten, indexCreated };
+  }
+
+  /** With the object's ETag, so the worker skips a redelivered message without downloading again. */
+  async getState(ids: string[]): Promise<Map<string, IndexedState>> {
+    const out = new Map<string, IndexedState>();
+    if (ids.length === 0) return out;
+    const res = await this.client.mget({
+      index: this.name,
+      body: { ids },
+      _source_includes: ['sha256', 'size', 'status', 's3.etag'],
+    });
+    for (const d of (res.body.docs ?? []) as Array<{ _id: string; found?: boolean; _source?: Record<string, any> }>) {
+      if (!d.found || !d._source) continue;
+      const s = d._source;
+      out.set(d._id, { id: d._id, sha256: s.sha256, size: s.size, status: s.status, etag: s.s3?.etag });
+    }
+    return out;
+  }
+
+  /**
+   * One bulk request (`encoded`: the operations' NDJSON lines). Every operation gets a result; a request that fails as a whole fails each
+   * item with the same reason (retryable unless the cluster refused the request itself).
+   */
+  async bulk(ops: readonly BulkOp[], encoded: readonly string[]): Promise<BulkItemResult[]> {
+    if (ops.length === 0) return [];
+    const body = encoded.join('');
+    try {
+      const res = await this.client.transport.request({ method: 'POST', path: '/_bulk', bulkBody: body });
+      return parseBulkResponse(ops, res.body as Parameters<typeof parseBulkResponse>[1]);
+    } catch (err) {
+      const status = statusOf(err);
+      const retryable = status === undefined || status === 429 || status >= 500 || status === 403;
+      return ops.map((op) => ({ id: op.id, ok: false, status: status ?? 0, error: `bulk request failed: ${errorMessage(err)}`, retryable }));
+    }
+  }
+
+  async search(query: string, opts: { limit?: number } = {}): Promise<SearchHit[]> {
+    const terms = query
+      .normalize('NFKC')
+      .split(/\s+/)
+      .flatMap((t) => normalizeText(t).split(/\s+/))
+      .filter(Boolean);
+    if (terms.length === 0) return [];
+    // Every term must match: as words (kuromoji), as a substring (bigrams), or in the file name.
+    const must = terms.map((term): Types.Common_QueryDsl.QueryContainer => ({
+      bool: {
+        should: [
+          { match: { text: { query: term, operator: 'and' as const, boost: 2 } } },
+          { match_phrase: { 'text.ngram': { query: term } } },
+          { match: { name: { query: term, operator: 'and' as const, boost: 3 } } },
+          { match_phrase: { 'name.ngram': { query: term, boost: 2 } } },
+          { match_phrase: { path: { query: term } } },
+        ],
+        minimum_should_match: 1,
+      },
+    }));
+    const res = await this.client.search({
+      index: this.name,
+      body: {
+        size: opts.limit ?? 10,
+        _source: ['path', 'text'],
+        query: { bool: { must } },
+        highlight: {
+          pre_tags: ['['],
+          post_tags: [']'],
+          fields: { text: { fragment_size: 80, number_of_fragments: 1 }, 'text.ngram': { fragment_size: 80, number_of_fragments: 1 } },
+        },
+      },
+    });
+    return (res.body.hits.hits as SearchResponseHit[]).map((h) => ({
+      id: h._id,
+      path: h._source?.path ?? '',
+      score: Math.round((h._score ?? 0) * 1000) / 1000,
+      // The n-gram field's highlight marks the query as typed; kuromoji's marks each word of it anywhere.
+      snippet: (h.highlight?.['text.ngram']?.[0] ?? h.highlight?.text?.[0] ?? (h._source?.text ?? '').slice(0, 80)).replace(/\s+/g, ' ').trim(),
+    }));
+  }
+
+  async similar(vector: { modelId: string; values: Float32Array }, opts: { limit?: number } = {}): Promise<SearchHit[]> {
+    if (!this.knn) throw new Error(`similarity search is unavailable: ${this.name} was created without the k-NN plugin`);
+    const field = vectorField(vector.modelId, vector.values.length);
+    if (!(await this.hasField(field))) return [];
+    const k = opts.limit ?? 10;
+    const res = await this.client.search({
+      index: this.name,
+      body: { size: k, _source: ['path'], query: { knn: { [field]: { vector: Array.from(vector.values), k } } } },
+    });
+    return (res.body.hits.hits as SearchResponseHit[]).map((h) => ({
+      id: h._id,
+      path: h._source?.path ?? '',
+      score: Math.round((h._score ?? 0) * 1000) / 1000,
+      snippet: '',
+    }));
+  }
+
+  async count(): Promise<number> {
+    const res = await this.client.count({ index: this.name });
+    return res.body.count;
+  }
+
+  /** Makes recent writes searchable now (tests and benchmarks; the worker relies on refresh_interval). */
+  async refresh(): Promise<void> {
+    await this.client.indices.refresh({ index: this.name });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  private async detectAnalyzer(): Promise<AnalyzerKind> {
+    try {
+      await this.client.indices.analyze({ body: { tokenizer: 'kuromoji_tokenizer', text: '御見積書' } });
+      return 'kuromoji';
+    } catch (err) {
+      // Only an unknown tokenizer means kuromoji is missing; a refused probe (permissions) proves nothing.
+      if (statusOf(err) !== 400) return 'kuromoji';
+      log.warn({ err: errorMessage(err) }, 'analysis-kuromoji is not installed: Japanese text is indexed as CJK bigrams');
+      return 'cjk';
+    }
+  }
+
+  private async currentTemplate(name: string): Promise<{ version: number; knn: boolean } | undefined> {
+    try {
+      const res = await this.client.indices.getIndexTemplate({ name });
+      const t = (res.body.index_templates as Array<{ index_template: { version?: number; _meta?: { knn?: boolean } } }>)[0]?.index_template;
+      return t ? { version: t.version ?? 0, knn: t._meta?.knn !== false } : undefined;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  private async putTemplate(name: string, analyzer: AnalyzerKind, knn: boolean): Promise<void> {
+    const body = templateBody({ ...this.opts, analyzer, knn });
+    await this.client.indices.putIndexTemplate({ name, body: body as never });
+  }
+
+  private async createIndexIfMissing(): Promise<boolean> {
+    if ((await this.client.indices.exists({ index: this.name })).body) return false;
+    try {
+      await this.client.indices.create({ index: this.name });
+      return true;
+    } catch (err) {
+      // Another worker created it a moment ago.
+      if (/resource_already_exists_exception/.test(errorMessage(err))) return false;
+      throw err;
+    }
+  }
+
+  private async hasField(field: string): Promise<boolean> {
+    const res = await this.client.indices.getFieldMapping({ index: this.name, fields: [field] });
+    const mappings = (res.body as Record<string, { mappings?: Record<string, unknown> }>)[this.name]?.mappings ?? {};
+    return field in mappings;
+  }
+
+  private async ensureVectorField(modelId: string, dimensions: number): Promise<void> {
+    const field = vectorField(modelId, dimensions);
+    if (await this.hasField(field)) return;
+    await this.client.indices.putMapping({ index: this.name, body: { properties: { [field]: vectorMapping(dimensions, this.knn) } } as never });
+  }
+}
+
+interface SearchResponseHit {
+  _id: string;
+  _score?: number;
+  _source?: { path?: string; text?: string };
+  highlight?: Record<string, string[]>;
+}
+
+export function statusOf(err: unknown): number | undefined {
+  const s = (err as { meta?: { statusCode?: number } } | undefined)?.meta?.statusCode;
+  return typeof s === 'number' && s > 0 ? s : undefined;
+}

@@ -1,0 +1,128 @@
+import type { IndexDocument } from '../../core/types';
+
+/**
+ * The index template for file documents. Bump TEMPLATE_VERSION whenever the body changes: a
+ * worker only writes the template when the cluster holds an older version, so a fleet of
+ * thousands starting at once does not flood the cluster manager with identical updates.
+ */
+export const TEMPLATE_VERSION = 1;
+
+export type AnalyzerKind = 'kuromoji' | 'cjk';
+
+export interface TemplateOptions {
+  index: string;
+  shards: number;
+  replicas: number;
+  analyzer: AnalyzerKind;
+  /** Without the k-NN plugin, vectors are kept in _source only (no similarity search). */
+  knn: boolean;
+  vectorModels: ReadonlyArray<{ modelId: string; dimensions: number }>;
+}
+
+/**
+ * One vector field per embedding model and size: vectors of different models (or of one model
+ * at different output lengths) live in different spaces and must never be compared.
+ */
+export function vectorField(modelId: string, dimensions: number): string {
+  return `vector_${modelId.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}_${dimensions}`;
+}
+
+export function vectorMapping(dimensions: number, knn: boolean): Record<string, unknown> {
+  if (!knn) return { type: 'float', index: false, doc_values: false };
+  // Lucene's HNSW: built into the k-NN plugin without native libraries, so it runs on Amazon
+  // OpenSearch Service and in the testbed alike (faiss/nmslib need native code the testbed lacks).
+  return {
+    type: 'knn_vector',
+    dimension: dimensions,
+    method: { name: 'hnsw', engine: 'lucene', space_type: 'cosinesimil', parameters: { m: 16, ef_construction: 128 } },
+  };
+}
+
+/**
+ * Japanese full text: kuromoji (morphological, search mode: 見積書 also as 見積 + 書) where the
+ * cluster has analysis-kuromoji, else CJK bigrams from analysis-common. Either way the field
+ * also carries a bigram sub-field, so a substring such as 見積 is found inside 御見積書.
+ * Text arrives NFKC-normalised from the extractors; cjk_width does the same for queries.
+ */
+export function analysisSettings(kind: AnalyzerKind): Record<string, unknown> {
+  const bigram = {
+    tokenizer: { cis_bigram: { type: 'ngram', min_gram: 2, max_gram: 2, token_chars: ['letter', 'digit'] } },
+    analyzer: { cis_ngram: { type: 'custom', tokenizer: 'cis_bigram', filter: ['cjk_width', 'lowercase'] } },
+  };
+  const text =
+    kind === 'kuromoji'
+      ? {
+          type: 'custom',
+          char_filter: ['kuromoji_iteration_mark'],
+          tokenizer: 'cis_kuromoji',
+          filter: ['kuromoji_baseform', 'kuromoji_part_of_speech', 'cjk_width', 'ja_stop', 'kuromoji_stemmer', 'lowercase'],
+        }
+      : { type: 'custom', tokenizer: 'standard', filter: ['cjk_width', 'lowercase', 'cjk_bigram'] };
+  return {
+    tokenizer: { ...bigram.tokenizer, ...(kind === 'kuromoji' ? { cis_kuromoji: { type: 'kuromoji_tokenizer', mode: 'search' } } : {}) },
+    analyzer: { ...bigram.analyzer, cis_text: text },
+  };
+}
+
+export function templateBody(opts: TemplateOptions): Record<string, unknown> {
+  const vectors = Object.fromEntries(opts.vectorModels.map((m) => [vectorField(m.modelId, m.dimensions), vectorMapping(m.dimensions, opts.knn)]));
+  const keyword = { type: 'keyword' };
+  return {
+    index_patterns: [opts.index],
+    priority: 200,
+    version: TEMPLATE_VERSION,
+    _meta: { managed_by: 'cis-worker', analyzer: opts.analyzer, knn: opts.knn },
+    template: {
+      settings: {
+        index: {
+          number_of_shards: opts.shards,
+          number_of_replicas: opts.replicas,
+          ...(opts.knn ? { knn: true } : {}),
+        },
+        analysis: analysisSettings(opts.analyzer),
+      },
+      mappings: {
+        // A field nobody declared is a bug, not data: refuse it instead of guessing its type.
+        dynamic: 'strict',
+        properties: {
+          path: { type: 'text', analyzer: 'cis_ngram', fields: { keyword: { type: 'keyword', ignore_above: 4096 } } },
+          name: {
+            type: 'text',
+            analyzer: 'cis_text',
+            fields: { keyword: { type: 'keyword', ignore_above: 1024 }, ngram: { type: 'text', analyzer: 'cis_ngram' } },
+          },
+          size: { type: 'long' },
+          mtime: { type: 'date' },
+          sha256: keyword,
+          mime: keyword,
+          kind: keyword,
+          pages: { type: 'integer' },
+          text: { type: 'text', analyzer: 'cis_text', fields: { ngram: { type: 'text', analyzer: 'cis_ngram' } } },
+          ocrPages: { type: 'integer' },
+          status: keyword,
+          reason: { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } },
+          indexedAt: { type: 'date' },
+          vectorModel: keyword,
+          s3: { properties: { bucket: keyword, key: keyword, etag: keyword } },
+          ...vectors,
+        },
+      },
+    },
+  };
+}
+
+/** The stored form of a document: its vector goes to its model's own field. */
+export function toSource(doc: IndexDocument): Record<string, unknown> {
+  const { id: _id, vector, ...rest } = doc;
+  return {
+    ...rest,
+    ...(vector
+      ? { vectorModel: vector.modelId, [vectorField(vector.modelId, vector.values.length)]: Array.from(vector.values, round7) }
+      : {}),
+  };
+}
+
+/** Seven significant digits are all a float32 holds; fewer characters per vector in every bulk request. */
+function round7(v: number): number {
+  return Number(v.toPrecision(7));
+}

@@ -1,0 +1,148 @@
+import { basename } from 'node:path';
+import { log } from '../core/log';
+import { errorMessage, RetryableError, UnreadableFileError } from '../core/errors';
+import { formatBytes } from '../core/format';
+import { sha256File } from '../core/ids';
+import { timed, type StageTimings } from '../core/timing';
+import type {
+  DetectedType,
+  ExtractLimits,
+  Extraction,
+  ExtractorPicker,
+  FileStatus,
+  ImageEmbedder,
+  IndexDocument,
+  IndexedState,
+  LocalFile,
+  OcrService,
+  SourceEntry,
+} from '../core/types';
+
+export interface PipelineOptions {
+  registry: ExtractorPicker;
+  ocr: OcrService;
+  detect(path: string, name: string): Promise<DetectedType>;
+  limits: ExtractLimits;
+  /** Without one, images are indexed for text only. */
+  embedder?: ImageEmbedder;
+}
+
+export interface FileJob {
+  entry: SourceEntry;
+  file: LocalFile;
+  /** Id the document is stored under. */
+  id: string;
+  /** What the index already holds for this id: unchanged content is not redone. */
+  known?: IndexedState;
+  /** Redo the file even if its content is unchanged. */
+  force?: boolean;
+  s3?: IndexDocument['s3'];
+  signal?: AbortSignal;
+}
+
+export interface FileResult {
+  status: FileStatus;
+  /** The document to store; absent when skipped. */
+  doc?: IndexDocument;
+  reason?: string;
+  ocrPages: number;
+  timings: StageTimings;
+}
+
+/**
+ * hash → detect → extract (OCR inside) → embed, for one file already on local disk.
+ * A file that cannot be read becomes a `failed` document with its reason; only failures
+ * a retry might fix (RetryableError) and aborts propagate to the caller.
+ */
+export class Pipeline {
+  constructor(private readonly opts: PipelineOptions) {}
+
+  async process(job: FileJob): Promise<FileResult> {
+    const { entry, file, signal } = job;
+    const timings: StageTimings = {};
+    const sha256 = await timed(timings, 'hash', () => sha256File(file.path, signal));
+    if (!job.force && job.known?.sha256 === sha256) {
+      return { status: 'skipped', ocrPages: 0, timings };
+    }
+
+    const name = basename(entry.relPath);
+    const base = {
+      id: job.id,
+      path: entry.relPath,
+      name,
+      size: file.size,
+      mtime: new Date(entry.mtimeMs).toISOString(),
+      sha256,
+      pages: 0,
+      text: '',
+      ocrPages: [] as number[],
+      ...(job.s3 ? { s3: job.s3 } : {}),
+    };
+    const finish = (
+      type: DetectedType,
+      status: IndexDocument['status'],
+      extraction?: Extraction,
+      reason?: string,
+      vector?: IndexDocument['vector'],
+    ): FileResult => {
+      const doc: IndexDocument = {
+        ...base,
+        mime: type.mime,
+        kind: type.kind,
+        status,
+        indexedAt: new Date().toISOString(),
+        ...(extraction ? { text: extraction.text, pages: extraction.pages, ocrPages: extraction.ocrPages } : {}),
+        ...(reason ? { reason } : {}),
+        ...(vector ? { vector } : {}),
+      };
+      return { status, doc, reason, ocrPages: doc.ocrPages.length, timings };
+    };
+
+    const { limits } = this.opts;
+    const unknownType: DetectedType = { mime: 'application/octet-stream', kind: 'other' };
+    if (file.size === 0) return finish({ mime: 'application/x-empty', kind: 'other' }, 'failed', undefined, 'empty file (0 bytes)');
+    if (file.size > limits.maxFileBytes) {
+      return finish(unknownType, 'failed', undefined, `file is ${formatBytes(file.size)}, over the ${formatBytes(limits.maxFileBytes)} size cap`);
+    }
+
+    const type = await timed(timings, 'detect', () => this.opts.detect(file.path, name));
+    const extractor = this.opts.registry.pick(type);
+    if (!extractor) return finish(type, 'metadata_only', undefined, `no text reader for ${type.mime}`);
+
+    let extraction: Extraction;
+    try {
+      extraction = await timed(timings, 'extract', () =>
+        extractor.extract({ path: file.path, name, size: file.size, type }, { ocr: this.opts.ocr, limits, signal }),
+      );
+    } catch (err) {
+      if (!isPermanent(err, signal)) throw err;
+      const reason = err instanceof UnreadableFileError ? err.reason : `${extractor.name} extractor failed: ${errorMessage(err)}`;
+      if (!(err instanceof UnreadableFileError)) log.warn({ err, path: entry.relPath }, 'extractor error');
+      return finish(type, 'failed', undefined, reason);
+    }
+    if (extraction.ocrMs !== undefined) timings.ocr = extraction.ocrMs;
+    if (extraction.metadataOnlyReason) return finish(type, 'metadata_only', extraction, extraction.metadataOnlyReason);
+
+    // Partial extractions are stored with what was left out, so nobody mistakes them for whole.
+    const notes = extraction.notes?.length ? extraction.notes.join('; ') : undefined;
+    const embedder = this.opts.embedder;
+    const image = extraction.image;
+    if (!embedder || !image) return finish(type, 'indexed', extraction, notes);
+    try {
+      const values = await timed(timings, 'embed', () => embedder.embed(image, signal));
+      return finish(type, 'indexed', extraction, notes, { modelId: embedder.modelId, values });
+    } catch (err) {
+      if (!isPermanent(err, signal)) throw err;
+      // The text is still worth having; the missing vector is recorded, not hidden.
+      const failure = `image embedding failed: ${errorMessage(err)}`;
+      return finish(type, 'indexed', extraction, notes ? `${notes}; ${failure}` : failure);
+    }
+  }
+}
+
+/** Failures that would recur on retry: everything except RetryableError and our own abort. */
+function isPermanent(err: unknown, signal?: AbortSignal): boolean {
+  if (err instanceof RetryableError) return false;
+  if (signal?.aborted) return false;
+  return true;
+}

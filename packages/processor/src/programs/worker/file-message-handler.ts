@@ -1,0 +1,112 @@
+import { basename } from 'node:path';
+import { errorMessage, UnreadableFileError } from '../../core/errors';
+import { fileId } from '../../core/ids';
+import type { FileJob, FileResult } from '../../pipeline/pipeline';
+import type { StageTimings } from '../../core/timing';
+import type { FileStatus, IndexDocument, IndexedState, SourceEntry } from '../../core/types';
+import { log } from '../../core/log';
+import { parseFileMessage, type UpsertMessage } from '../../core/file-message';
+import type { QueueMessage } from '../../core/queue';
+import type { S3LocalFile } from '../../adapters/s3/s3-source';
+import { MessageRejectedError } from './errors';
+
+/** What a message turned into; the worker stores it, then acknowledges the message. */
+export type HandlerOutcome =
+  | { kind: 'index'; key: string; doc: IndexDocument; status: Exclude<FileStatus, 'skipped'>; timings: StageTimings }
+  | { kind: 'remove'; key: string; id: string; timings: StageTimings }
+  /** Nothing to write: the index already holds this content. */
+  | { kind: 'skip'; key: string; id: string; why: string; timings: StageTimings };
+
+export interface MessageHandler {
+  handle(message: QueueMessage, signal: AbortSignal): Promise<HandlerOutcome>;
+}
+
+export interface FileMessageHandlerDeps {
+  bucket: string;
+  source: { fetch(entry: SourceEntry, signal?: AbortSignal): Promise<S3LocalFile> };
+  pipeline: { process(job: FileJob): Promise<FileResult> };
+  /** What the index holds for an id (batched by the caller); undefined when unknown. */
+  lookup(id: string): Promise<IndexedState | undefined>;
+  /** Redo files even when the index holds the same ETag or content. */
+  reprocess: boolean;
+}
+
+/**
+ * One queue message → one document operation. Messages that cannot be acted on throw
+ * MessageRejectedError; an object that is gone throws ObjectUnavailableError (from the source);
+ * a file that cannot be read is not an error but a `failed` document with its reason.
+ */
+export class FileMessageHandler implements MessageHandler {
+  constructor(private readonly deps: FileMessageHandlerDeps) {}
+
+  async handle(message: QueueMessage, signal: AbortSignal): Promise<HandlerOutcome> {
+    const parsed = parseFileMessage(message.body);
+    if (!parsed.ok) throw new MessageRejectedError(parsed.reason);
+    const m = parsed.message;
+    if (m.bucket !== this.deps.bucket) {
+      throw new MessageRejectedError(`message is for bucket ${m.bucket}; this worker reads ${this.deps.bucket}`);
+    }
+    const id = fileId(m.key);
+    if (m.op === 'delete') return { kind: 'remove', key: m.key, id, timings: {} };
+
+    const known = await this.deps.lookup(id).catch((err: unknown) => {
+      // Not knowing only costs a download: the index may be down for a moment, the bulk writer waits for it.
+      log.debug({ key: m.key, err: errorMessage(err) }, 'index state unknown; processing in full');
+      return undefined;
+    });
+    if (!this.deps.reprocess && known?.etag === m.etag) {
+      return { kind: 'skip', key: m.key, id, why: 'the index holds this ETag already', timings: {} };
+    }
+
+    const timings: StageTimings = {};
+    const fetchStart = performance.now();
+    let file: S3LocalFile;
+    try {
+      file = await this.deps.source.fetch({ relPath: m.key, size: m.size, mtimeMs: Date.parse(m.lastModified), etag: m.etag }, signal);
+    } catch (err) {
+      if (!(err instanceof UnreadableFileError)) throw err;
+      timings.fetch = performance.now() - fetchStart;
+      return { kind: 'index', key: m.key, doc: unfetchedDocument(this.deps.bucket, m, id, err.reason), status: 'failed', timings };
+    }
+    timings.fetch = performance.now() - fetchStart;
+    try {
+      const result = await this.deps.pipeline.process({
+        entry: { relPath: m.key, size: file.size, mtimeMs: file.lastModifiedMs, etag: file.etag },
+        file,
+        id,
+        known,
+        force: this.deps.reprocess,
+        s3: { bucket: this.deps.bucket, key: m.key, etag: file.etag },
+        signal,
+      });
+      Object.assign(timings, result.timings);
+      if (result.status === 'skipped' || !result.doc) {
+        return { kind: 'skip', key: m.key, id, why: 'unchanged content (same sha256)', timings };
+      }
+      return { kind: 'index', key: m.key, doc: result.doc, status: result.doc.status, timings };
+    } finally {
+      await file.release();
+    }
+  }
+}
+
+/** A file refused before download (over the size cap): stored by what the message says about it. */
+function unfetchedDocument(bucket: string, m: UpsertMessage, id: string, reason: string): IndexDocument {
+  return {
+    id,
+    path: m.key,
+    name: basename(m.key),
+    size: m.size,
+    mtime: new Date(m.lastModified).toISOString(),
+    sha256: '',
+    mime: 'application/octet-stream',
+    kind: 'other',
+    pages: 0,
+    text: '',
+    ocrPages: [],
+    status: 'failed',
+    reason,
+    indexedAt: new Date().toISOString(),
+    s3: { bucket, key: m.key, etag: m.etag },
+  };
+}
