@@ -17,6 +17,7 @@ const OPENSEARCH_PLUGINS = [
   'org.opensearch.analysis.common.CommonAnalysisPlugin',
   'org.opensearch.painless.PainlessPlugin',
   'org.opensearch.index.mapper.MapperExtrasPlugin',
+  'org.opensearch.index.reindex.ReindexPlugin',
   'org.opensearch.knn.plugin.KNNPlugin',
   'cis.testbed.KuromojiPlugin',
   'cis.testbed.KnnEngineGuardPlugin',

@@ -126,6 +126,19 @@ describe('testbed OpenSearch', () => {
     expect(count.count).toBe(2);
   });
 
+  it('has the reindex module: copies an index with the documents\' external versions', async () => {
+    const [from, to] = [uniqueName('reindex-src'), uniqueName('reindex-dst')];
+    try {
+      await client.index({ index: from, id: 'a', version: 1700000000000, version_type: 'external', refresh: true, body: { body: '御見積書' } });
+      const { body } = await client.reindex({ refresh: true, body: { source: { index: from }, dest: { index: to, version_type: 'external' } } });
+      expect((body as { created?: number }).created).toBe(1);
+      const { body: doc } = await client.get({ index: to, id: 'a' });
+      expect(doc._version).toBe(1700000000000);
+    } finally {
+      await client.indices.delete({ index: [from, to] }).catch(() => {});
+    }
+  });
+
   it('rejects knn_vector fields on engines that need native libraries, with the reason', async () => {
     const other = uniqueName('faiss');
     const attempt = client.indices.create({
