@@ -1,10 +1,11 @@
-import type { Client, Types } from '@opensearch-project/opensearch';
+import type { Client } from '@opensearch-project/opensearch';
 import { errorMessage } from '../../core/errors';
 import type { IndexedState, SearchHit, SearchIndex } from '../../core/types';
 import { log } from '../../core/log';
-import { normalizeText } from '../../core/normalize-text';
+import { searchTerms } from '../../core/search-terms';
 import { parseBulkResponse, type BulkItemResult, type BulkOp } from './opensearch-bulk';
-import { templateBody, TEMPLATE_VERSION, toSource, vectorField, vectorMapping, type AnalyzerKind } from './opensearch-mapping';
+import { templateBody, TEMPLATE_VERSION, vectorField, vectorMapping, versionedIndexName, type AnalyzerKind } from './opensearch-mapping';
+import { searchQuery } from './opensearch-query';
 
 export interface OpenSearchIndexOptions {
   index: string;
@@ -20,12 +21,18 @@ export interface PreparedIndex {
   knn: boolean;
   templateWritten: boolean;
   indexCreated: boolean;
+  /** The template version the index was created with; below TEMPLATE_VERSION, `cis index-migrate` brings it up to date. */
+  mappingVersion: number;
 }
 
 /**
  * File documents in OpenSearch. `_id` is the document id (fileId of the object key), so a
  * redelivered message overwrites its document instead of adding a second one. Writes go through
  * `bulk`, which reports each item's outcome; nothing here retries (BulkWriter does).
+ *
+ * `name` is an alias over one concrete index `<name>-vN` (an index created before version 2 of
+ * the template is a concrete index of that name, until `cis index-migrate`): every read and
+ * write goes through the name, so a migration moves the alias and nobody else notices.
  */
 export class OpenSearchIndex implements SearchIndex {
   readonly name: string;
@@ -43,26 +50,40 @@ export class OpenSearchIndex implements SearchIndex {
    * do (reads only), so every worker can call it at start.
    */
   async prepare(): Promise<PreparedIndex> {
+    const { analyzer, templateWritten } = await this.ensureTemplate();
+    const indexCreated = await this.createIndexIfMissing();
+    for (const m of this.opts.vectorModels) await this.ensureVectorField(m.modelId, m.dimensions);
+    return { analyzer, knn: this.knn, templateWritten, indexCreated, mappingVersion: Math.min(...Object.values(await this.mappingVersions())) };
+  }
+
+  /** Writes the current template unless the cluster holds it (or a newer one) already. */
+  async ensureTemplate(): Promise<{ analyzer: AnalyzerKind; templateWritten: boolean }> {
     const analyzer = this.opts.analyzer === 'auto' ? await this.detectAnalyzer() : this.opts.analyzer;
     const templateName = `${this.name}-template`;
-    let templateWritten = false;
     const current = await this.currentTemplate(templateName);
     if (current && current.version >= TEMPLATE_VERSION) {
       this.knn = current.knn;
-    } else {
-      templateWritten = true;
-      try {
-        await this.putTemplate(templateName, analyzer, true);
-      } catch (err) {
-        if (!/knn_vector|\bknn\b/i.test(errorMessage(err))) throw err;
-        log.warn({ err: errorMessage(err) }, 'the cluster cannot map knn_vector: vectors are stored without similarity search');
-        this.knn = false;
-        await this.putTemplate(templateName, analyzer, false);
-      }
+      return { analyzer, templateWritten: false };
     }
-    const indexCreated = await this.createIndexIfMissing();
-    for (const m of this.opts.vectorModels) await this.ensureVectorField(m.modelId, m.dimensions);
-    return { analyzer, knn: this.knn, templateWritten, indexCreated };
+    try {
+      await this.putTemplate(templateName, analyzer, true);
+    } catch (err) {
+      if (!/knn_vector|\bknn\b/i.test(errorMessage(err))) throw err;
+      log.warn({ err: errorMessage(err) }, 'the cluster cannot map knn_vector: vectors are stored without similarity search');
+      this.knn = false;
+      await this.putTemplate(templateName, analyzer, false);
+    }
+    return { analyzer, templateWritten: true };
+  }
+
+  /**
+   * The template version of each concrete index behind the name (recorded in the mapping's
+   * `_meta`); an index from before version 2 has none and counts as 1.
+   */
+  async mappingVersions(): Promise<Record<string, number>> {
+    const res = await this.client.indices.getMapping({ index: this.name });
+    const body = res.body as Record<string, { mappings?: { _meta?: { template_version?: number } } }>;
+    return Object.fromEntries(Object.entries(body).map(([index, m]) => [index, m.mappings?._meta?.template_version ?? 1]));
   }
 
   /** With the object's ETag, so the worker skips a redelivered message without downloading again. */
@@ -100,31 +121,14 @@ export class OpenSearchIndex implements SearchIndex {
   }
 
   async search(query: string, opts: { limit?: number } = {}): Promise<SearchHit[]> {
-    const terms = query
-      .normalize('NFKC')
-      .split(/\s+/)
-      .flatMap((t) => normalizeText(t).split(/\s+/))
-      .filter(Boolean);
+    const terms = searchTerms(query);
     if (terms.length === 0) return [];
-    // Every term must match: as words (kuromoji), as a substring (bigrams), or in the file name.
-    const must = terms.map((term): Types.Common_QueryDsl.QueryContainer => ({
-      bool: {
-        should: [
-          { match: { text: { query: term, operator: 'and' as const, boost: 2 } } },
-          { match_phrase: { 'text.ngram': { query: term } } },
-          { match: { name: { query: term, operator: 'and' as const, boost: 3 } } },
-          { match_phrase: { 'name.ngram': { query: term, boost: 2 } } },
-          { match_phrase: { path: { query: term } } },
-        ],
-        minimum_should_match: 1,
-      },
-    }));
     const res = await this.client.search({
       index: this.name,
       body: {
         size: opts.limit ?? 10,
         _source: ['path', 'text'],
-        query: { bool: { must } },
+        query: searchQuery(terms),
         highlight: {
           pre_tags: ['['],
           post_tags: [']'],
@@ -200,10 +204,11 @@ export class OpenSearchIndex implements SearchIndex {
     await this.client.indices.putIndexTemplate({ name, body: body as never });
   }
 
+  /** The first concrete index `<name>-v1`, created with the alias `<name>` as its write index. */
   private async createIndexIfMissing(): Promise<boolean> {
     if ((await this.client.indices.exists({ index: this.name })).body) return false;
     try {
-      await this.client.indices.create({ index: this.name });
+      await this.client.indices.create({ index: versionedIndexName(this.name, 1), body: { aliases: { [this.name]: { is_write_index: true } } } });
       return true;
     } catch (err) {
       // Another worker created it a moment ago.
@@ -212,10 +217,11 @@ export class OpenSearchIndex implements SearchIndex {
     }
   }
 
+  /** True when every concrete index behind the name maps `field` (the response is keyed by concrete index, not by alias). */
   private async hasField(field: string): Promise<boolean> {
     const res = await this.client.indices.getFieldMapping({ index: this.name, fields: [field] });
-    const mappings = (res.body as Record<string, { mappings?: Record<string, unknown> }>)[this.name]?.mappings ?? {};
-    return field in mappings;
+    const indexes = Object.values(res.body as Record<string, { mappings?: Record<string, unknown> }>);
+    return indexes.length > 0 && indexes.every((i) => field in (i.mappings ?? {}));
   }
 
   private async ensureVectorField(modelId: string, dimensions: number): Promise<void> {

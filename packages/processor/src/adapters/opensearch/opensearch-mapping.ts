@@ -3,9 +3,26 @@ import type { IndexDocument } from '../../core/types';
 /**
  * The index template for file documents. Bump TEMPLATE_VERSION whenever the body changes: a
  * worker only writes the template when the cluster holds an older version, so a fleet of
- * thousands starting at once does not flood the cluster manager with identical updates.
+ * thousands starting at once does not flood the cluster manager with identical updates. An
+ * index keeps the mapping it was created with (recorded in its mapping's `_meta`); `cis
+ * index-migrate` moves the documents into a new index of the current version.
+ *
+ * 1: concrete index named as configured; bigrams of letters and digits only.
+ * 2: versioned indexes `<index>-vN` behind the alias `<index>`; bigrams keep punctuation and
+ *    symbols (Q-2024-0042 no longer matches D-2024-0042); `migratedFrom`.
  */
-export const TEMPLATE_VERSION = 1;
+export const TEMPLATE_VERSION = 2;
+
+/** The concrete indexes behind the alias `<index>`: `<index>-v1`, `<index>-v2`, … */
+export function versionedIndexName(alias: string, generation: number): string {
+  return `${alias}-v${generation}`;
+}
+
+/** The generation of a concrete index behind `alias`, or undefined for any other name. */
+export function generationOf(alias: string, name: string): number | undefined {
+  const m = /^-v(\d+)$/.exec(name.startsWith(alias) ? name.slice(alias.length) : '');
+  return m ? Number(m[1]) : undefined;
+}
 
 export type AnalyzerKind = 'kuromoji' | 'cjk';
 
@@ -39,14 +56,23 @@ export function vectorMapping(dimensions: number, knn: boolean): Record<string, 
 }
 
 /**
- * Japanese full text: kuromoji (morphological, search mode: 見積書 also as 見積 + 書) where the
- * cluster has analysis-kuromoji, else CJK bigrams from analysis-common. Either way the field
- * also carries a bigram sub-field, so a substring such as 見積 is found inside 御見積書.
+ * Two analyses of the same text:
+ *
+ * - `cis_ngram` (sub-field `.ngram`, and `path`): character bigrams. A phrase of bigrams is a
+ *   substring test, which is what a query term means: 見積 is found inside 御見積書, and
+ *   ファイルシステム only where it is written so. Punctuation and symbols are part of the
+ *   bigrams, so codes match as written (Q-2024-0042 is not D-2024-0042); whitespace is not, so
+ *   a phrase may span a line break. The same with or without analysis-kuromoji.
+ * - `cis_text` (the field itself): words, for ranking and highlighting only. Kuromoji where the
+ *   cluster has analysis-kuromoji, else CJK bigrams from analysis-common. Kuromoji splits
+ *   ファイルシステム into ファイル + システム in every mode, so matching on it would find any
+ *   document with both words anywhere: no term matches through this field alone.
+ *
  * Text arrives NFKC-normalised from the extractors; cjk_width does the same for queries.
  */
 export function analysisSettings(kind: AnalyzerKind): Record<string, unknown> {
   const bigram = {
-    tokenizer: { cis_bigram: { type: 'ngram', min_gram: 2, max_gram: 2, token_chars: ['letter', 'digit'] } },
+    tokenizer: { cis_bigram: { type: 'ngram', min_gram: 2, max_gram: 2, token_chars: ['letter', 'digit', 'punctuation', 'symbol'] } },
     analyzer: { cis_ngram: { type: 'custom', tokenizer: 'cis_bigram', filter: ['cjk_width', 'lowercase'] } },
   };
   const text =
@@ -68,7 +94,8 @@ export function templateBody(opts: TemplateOptions): Record<string, unknown> {
   const vectors = Object.fromEntries(opts.vectorModels.map((m) => [vectorField(m.modelId, m.dimensions), vectorMapping(m.dimensions, opts.knn)]));
   const keyword = { type: 'keyword' };
   return {
-    index_patterns: [opts.index],
+    // The concrete indexes only: the name workers and searches use is their alias.
+    index_patterns: [`${opts.index}-v*`],
     priority: 200,
     version: TEMPLATE_VERSION,
     _meta: { managed_by: 'cis-worker', analyzer: opts.analyzer, knn: opts.knn },
@@ -84,6 +111,7 @@ export function templateBody(opts: TemplateOptions): Record<string, unknown> {
       mappings: {
         // A field nobody declared is a bug, not data: refuse it instead of guessing its type.
         dynamic: 'strict',
+        _meta: { template_version: TEMPLATE_VERSION, analyzer: opts.analyzer },
         properties: {
           path: { type: 'text', analyzer: 'cis_ngram', fields: { keyword: { type: 'keyword', ignore_above: 4096 } } },
           name: {
@@ -104,6 +132,9 @@ export function templateBody(opts: TemplateOptions): Record<string, unknown> {
           indexedAt: { type: 'date' },
           vectorModel: keyword,
           s3: { properties: { bucket: keyword, key: keyword, etag: keyword } },
+          // Set by `cis index-migrate` on the copies it makes (the index copied from); a worker's
+          // write replaces the whole document and so drops it. See index-migration.ts.
+          migratedFrom: keyword,
           ...vectors,
         },
       },

@@ -16,9 +16,10 @@ export function normalSettings(replicas: number): IndexRuntimeSettings {
   return { refreshInterval: null, replicas };
 }
 
+/** `index` may be the alias: the response is keyed by the concrete index behind it. */
 export async function readIndexSettings(client: Client, index: string): Promise<IndexRuntimeSettings> {
   const res = await client.indices.getSettings({ index, flat_settings: true, include_defaults: false });
-  const s = (res.body as Record<string, { settings: Record<string, string> }>)[index]?.settings ?? {};
+  const s = Object.values(res.body as Record<string, { settings: Record<string, string> }>)[0]?.settings ?? {};
   return { refreshInterval: s['index.refresh_interval'] ?? null, replicas: Number(s['index.number_of_replicas'] ?? 1) };
 }
 

@@ -81,6 +81,23 @@ describe('SqliteIndex', () => {
     expect((await index.search('見積書　請求書')).map((h) => h.path)).toEqual(['a.pdf']);
   });
 
+  it('matches a compound as written, never its parts apart', async () => {
+    await index.upsert([
+      doc('together.txt', 'ファイルシステムの設計'),
+      doc('apart.txt', 'ファイルの管理にはシステムを使う'),
+      doc('quote.txt', '御見積書を送付します'),
+      doc('plain.txt', '見積書 第2版'),
+    ]);
+    expect((await index.search('ファイルシステム')).map((h) => h.path)).toEqual(['together.txt']);
+    expect((await index.search('見積')).map((h) => h.path).sort()).toEqual(['plain.txt', 'quote.txt']);
+  });
+
+  it('finds a quoted phrase only with its words in order', async () => {
+    await index.upsert([doc('a.txt', 'Cloud backup subscription, monthly'), doc('b.txt', 'backup of the cloud; subscription renewed')]);
+    expect((await index.search('"cloud backup subscription"')).map((h) => h.path)).toEqual(['a.txt']);
+    expect((await index.search('cloud backup subscription')).map((h) => h.path).sort()).toEqual(['a.txt', 'b.txt']);
+  });
+
   it('matches on the path when the text does not', async () => {
     await index.upsert([doc('契約書/2026/scan.tif', '', { status: 'metadata_only' })]);
     expect((await index.search('契約書')).map((h) => h.path)).toEqual(['契約書/2026/scan.tif']);

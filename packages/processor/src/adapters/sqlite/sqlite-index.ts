@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import * as sqliteVec from 'sqlite-vec';
 import type { IndexDocument, IndexedState, SearchHit, SearchIndex } from '../../core/types';
 import { normalizeText } from '../../core/normalize-text';
+import { searchTerms } from '../../core/search-terms';
 
 const SCHEMA_VERSION = 1;
 
@@ -160,13 +161,8 @@ export class SqliteIndex implements SearchIndex {
 
   async search(query: string, opts: { limit?: number } = {}): Promise<SearchHit[]> {
     const limit = opts.limit ?? 10;
-    // Split before normalising: normalizeText joins CJK words separated by spaces, which in a
-    // query are separate terms ("見積書 請求書" means both words, not one string).
-    const terms = query
-      .normalize('NFKC')
-      .split(/\s+/)
-      .flatMap((t) => normalizeText(t).split(/\s+/))
-      .filter(Boolean);
+    // Each term (a word, or a "quoted phrase") must occur as written: a trigram phrase is a substring test.
+    const terms = searchTerms(query);
     if (terms.length === 0) return [];
     // Trigram matching needs three characters (code points, not UTF-16 units).
     const long = terms.filter((t) => [...t].length >= 3);

@@ -24,6 +24,7 @@ const commandModules: Record<string, () => CommandModule> = {
   worker: () => require('./commands/worker') as typeof import('./commands/worker'),
   failures: () => require('./commands/failures') as typeof import('./commands/failures'),
   'index-settings': () => require('./commands/index-settings') as typeof import('./commands/index-settings'),
+  'index-migrate': () => require('./commands/index-migrate') as typeof import('./commands/index-migrate'),
   scan: () => require('./commands/scan') as typeof import('./commands/scan'),
 };
 

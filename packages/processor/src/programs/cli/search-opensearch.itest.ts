@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { main } from './main';
+import { runCis } from '../../../test/support/cli';
 import { queuesEmpty, REPO_ROOT, scenario, startInProcess, waitFor, type Scenario } from '../../../test/support/worker-harness';
 import { sendMessages, upsertMessagesFor, uploadFiles } from '../../../test/support/s3-load';
 
@@ -9,27 +9,9 @@ interface Hits {
   hits: Array<{ path: string; score: number; snippet: string }>;
 }
 
-/** Runs `cis …` in this process against an OpenSearch index of the testbed; returns exit code, stdout and stderr. */
-async function cis(s: Scenario, args: string[], index = s.name): Promise<{ code: number; out: string; err: string }> {
-  const saved = process.env;
-  process.env = { ...saved, CIS_OPENSEARCH_URL: s.tb.opensearchUrl, CIS_OPENSEARCH_INDEX: index };
-  const out: string[] = [];
-  const errOut: string[] = [];
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    errOut.push(String(chunk));
-    return true;
-  });
-  try {
-    return { code: await main(args), out: out.join(''), err: errOut.join('') };
-  } finally {
-    write.mockRestore();
-    err.mockRestore();
-    process.env = saved;
-  }
+/** `cis …` against an OpenSearch index of the testbed. */
+function cis(s: Scenario, args: string[], index = s.name): Promise<{ code: number; out: string; err: string }> {
+  return runCis(args, { CIS_OPENSEARCH_URL: s.tb.opensearchUrl, CIS_OPENSEARCH_INDEX: index });
 }
 
 describe('cis search / similar --opensearch: querying what the workers indexed', () => {

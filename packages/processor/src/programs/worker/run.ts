@@ -7,6 +7,7 @@ import { errorMessage } from '../../core/errors';
 import { BedrockImageEmbedder, createBedrockClient } from '../../adapters/bedrock/bedrock-embedder';
 import { createOpenSearchClient } from '../../adapters/opensearch/opensearch-client';
 import { OpenSearchIndex } from '../../adapters/opensearch/opensearch-index';
+import { TEMPLATE_VERSION } from '../../adapters/opensearch/opensearch-mapping';
 import { applyIndexSettings, INITIAL_LOAD } from '../../adapters/opensearch/opensearch-settings';
 import { OpenSearchFailureStore } from '../../adapters/opensearch/opensearch-status';
 import type { Logger } from '../../core/log';
@@ -51,6 +52,9 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   });
   const prepared = await index.prepare();
   log.info({ index: index.name, ...prepared }, 'index ready');
+  if (prepared.mappingVersion < TEMPLATE_VERSION) {
+    log.warn({ index: index.name, mappingVersion: prepared.mappingVersion, current: TEMPLATE_VERSION }, 'the index has an older mapping: "cis index-migrate" moves it to the current one without stopping the workers');
+  }
   if (settings.initialLoad && (await applyIndexSettings(osClient, index.name, INITIAL_LOAD))) {
     log.info({ index: index.name, ...INITIAL_LOAD }, 'initial-load settings applied; run "cis index-settings --restore" when the load is done');
   }

@@ -200,7 +200,8 @@ describe('worker on the testbed (in process)', () => {
     const { worker, done } = await startInProcess(s);
     const settings = async () => {
       const res = await s!.index.client.indices.getSettings({ index: s!.name, flat_settings: true });
-      const flat = (res.body as Record<string, { settings: Record<string, string> }>)[s!.name].settings;
+      // Keyed by the concrete index behind the name (its alias).
+      const flat = (res.body as Record<string, { settings: Record<string, string> }>)[`${s!.name}-v1`].settings;
       return { refresh: flat['index.refresh_interval'], replicas: flat['index.number_of_replicas'] };
     };
     expect(await settings()).toEqual({ refresh: '30s', replicas: '0' });
