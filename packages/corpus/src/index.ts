@@ -6,3 +6,5 @@ export { containsWord, orderFreeCer, squash } from './text/match';
 export { generatorVersion } from './version';
 export { MissingSystemPackageError, requireDebianPackage } from './system';
 export { repoRoot } from './paths';
+export { searchCorpus, searchTruth, type SearchCorpus, type SearchDoc, type SearchDocFormat } from './search/corpus';
+export { CATEGORIES, type QueryCategory, type SearchQuery } from './search/queries';
