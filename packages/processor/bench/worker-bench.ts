@@ -8,9 +8,10 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createQueuePair, down, status, testbedEnv, uniqueName, up } from '@cis/testbed';
+import { createQueuePair, status, testbedEnv, uniqueName } from '@cis/testbed';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { benchTestbed } from './bench-testbed';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   const files = await listFiles(corpus);
   const bytes = files.reduce((n, f) => n + statSync(join(corpus, f)).size, 0);
 
-  const { variables, stop, runDir } = await testbed();
+  const { variables, stop, runDir } = await benchTestbed('bench:worker');
   Object.assign(process.env, variables, { AWS_EMF_ENVIRONMENT: 'Local' });
   const tb = testbedEnv();
   const name = uniqueName('bench');
@@ -89,20 +90,6 @@ function pickCorpus(size: string): string {
   if (existsSync(generated)) return generated;
   process.stderr.write(`bench:worker: no generated corpus at ${generated} (run "pnpm bench --quick" once); using samples/\n`);
   return join(REPO_ROOT, 'samples');
-}
-
-/** The running `pnpm testbed up`, or a private one for this run. */
-async function testbed(): Promise<{ variables: Record<string, string>; runDir: string; stop(): Promise<void> }> {
-  const shared = join(REPO_ROOT, '.testbed');
-  const current = await status(shared);
-  if (current.running) {
-    const { variables } = await up({ runDir: shared });
-    return { variables, runDir: shared, stop: async () => {} };
-  }
-  const runDir = mkdtempSync(join(tmpdir(), 'cis-bench-testbed-'));
-  process.stderr.write('bench:worker: starting a testbed…\n');
-  const { variables } = await up({ runDir, ownerPid: process.pid, ephemeral: true });
-  return { variables, runDir, stop: async () => void (await down(runDir)) };
 }
 
 /** User + system CPU seconds of processes so far (Linux /proc; clock ticks of 1/100 s). */
