@@ -127,6 +127,37 @@ describe('IndexMigration: a legacy index moves behind an alias with the new mapp
   }, 60_000);
 });
 
+describe('IndexMigration that fails before the swap', () => {
+  const t = setup('migrate-fails');
+  afterAll(() => t.cleanup());
+
+  it('says which document could not be copied and leaves everything as it was', async () => {
+    // An index someone made by hand: `size` as text, so a value the template's long field refuses.
+    await client.indices.create({ index: t.name, body: { mappings: { properties: { size: { type: 'keyword' }, text: { type: 'text' } } } } as never });
+    await client.index({ index: t.name, id: 'odd', refresh: true, body: { size: 'about a megabyte', text: 'x' } as never });
+    const migration = await IndexMigration.plan(t.index, { catchUpMarginMs: 0, pollMs: 100 });
+    await expect(migration.run()).rejects.toThrow(/copy .*1 document\(s\) not copied, e\.g\. odd: mapper_parsing_exception/);
+    expect((await client.indices.exists({ index: migration.plan.target })).body).toBe(false);
+    // Still the same concrete index, still taking writes.
+    expect(await readIndexState(t.index)).toMatchObject({ concrete: t.name, legacy: true, others: [] });
+    await client.index({ index: t.name, id: 'after', body: { size: '1', text: 'written after the failed migration' } as never });
+  }, 60_000);
+
+  it('rolls back after the freeze: the source takes writes again, the new index is gone', async () => {
+    await client.delete({ index: t.name, id: 'odd', refresh: true });
+    const migration = await IndexMigration.plan(t.index, { catchUpMarginMs: 0, pollMs: 100 });
+    await migration.createTarget();
+    await migration.copy();
+    await client.index({ index: t.name, id: 'odd-late', refresh: true, body: { size: 'late and odd', text: 'y', indexedAt: new Date().toISOString() } as never });
+    await expect(migration.freezeAndSwap()).rejects.toThrow(/final catch-up .*odd-late: mapper_parsing_exception/);
+    await expect(client.index({ index: t.name, id: 'blocked', body: { size: '1' } as never })).rejects.toThrow(/blocked/);
+    await migration.rollBack();
+    await client.index({ index: t.name, id: 'unblocked', body: { size: '1' } as never });
+    expect((await client.indices.exists({ index: migration.plan.target })).body).toBe(false);
+    expect(await readIndexState(t.index)).toMatchObject({ concrete: t.name, legacy: true, others: [] });
+  }, 60_000);
+});
+
 describe('OpenSearchIndex.prepare on a new cluster', () => {
   const t = setup('migrate-fresh');
   afterAll(() => t.cleanup());

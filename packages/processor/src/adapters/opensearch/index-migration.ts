@@ -100,6 +100,7 @@ export class IndexMigration extends EventEmitter<MigrationEvents> {
   private readonly passes: PassResult[] = [];
   private lastPassStartedAt = 0;
   private sourceSettings: IndexRuntimeSettings | undefined;
+  private cloned = false;
 
   private constructor(
     private readonly index: OpenSearchIndex,
@@ -134,7 +135,7 @@ export class IndexMigration extends EventEmitter<MigrationEvents> {
       await this.freezeAndSwap();
       swapped = true;
     } catch (err) {
-      if (!swapped) await this.abandon();
+      if (!swapped) await this.rollBack();
       throw err;
     }
     const reconciled = await this.reconcile();
@@ -177,6 +178,7 @@ export class IndexMigration extends EventEmitter<MigrationEvents> {
       this.emit('step', { step: 'clone', plan });
       // The clone keeps the source's write block: the retired index stays read-only.
       await client.indices.clone({ index: plan.source, target: plan.retired });
+      this.cloned = true;
     }
     this.emit('step', { step: 'swap', plan });
     const away = plan.legacy ? { remove_index: { index: plan.source } } : { remove: { index: plan.source, alias: plan.alias } };
@@ -224,11 +226,22 @@ export class IndexMigration extends EventEmitter<MigrationEvents> {
     return { staleDeleted, rewrittenMeanwhile };
   }
 
-  /** Before the swap: remove the half-made target and let the source take writes again. */
-  private async abandon(): Promise<void> {
+  /**
+   * After a failure before the swap (run() calls it): remove what this migration made (the
+   * target, a legacy source's clone) and let the source take writes again. When the swap
+   * request failed on the way back but the cluster applied it, the name already points to the
+   * target: then nothing is undone.
+   */
+  async rollBack(): Promise<void> {
     const { client, plan } = this;
+    const aliased = await client.indices
+      .getAlias({ name: plan.alias })
+      .then((res) => Object.keys(res.body))
+      .catch(() => [] as string[]);
+    if (aliased.includes(plan.target)) return;
     await client.indices.putSettings({ index: plan.source, body: { index: { blocks: { write: null } } } as never }).catch(() => {});
     await client.indices.delete({ index: plan.target }).catch(() => {});
+    if (this.cloned) await client.indices.delete({ index: plan.retired }).catch(() => {});
   }
 
   private async pass(kind: PassKind, since?: number): Promise<PassResult> {
