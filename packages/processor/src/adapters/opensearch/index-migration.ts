@@ -33,7 +33,7 @@ export interface PassResult {
   total: number;
   created: number;
   updated: number;
-  /** Documents the target already holds in the same or a newer version: nothing to do. */
+  /** Documents the target already holds in a newer version: nothing to do. */
   conflicts: number;
   ms: number;
 }

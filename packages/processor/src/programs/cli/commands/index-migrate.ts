@@ -60,7 +60,7 @@ function describeState(s: IndexState, current: boolean): string {
 }
 
 function describeResult(r: MigrationResult): string {
-  const passes = r.passes.map((p) => `  ${p.pass.padEnd(15)} ${p.total} read, ${p.created} created, ${p.updated} updated, ${p.conflicts} already current, ${(p.ms / 1000).toFixed(1)} s`);
+  const passes = r.passes.map((p) => `  ${p.pass.padEnd(15)} ${p.total} read, ${p.created} created, ${p.updated} updated, ${p.conflicts} skipped (newer in the new index), ${(p.ms / 1000).toFixed(1)} s`);
   return [
     `${r.alias} → ${r.target} (mapping version ${r.targetVersion}); ${r.documents} documents, ${r.seconds.toFixed(1)} s`,
     ...passes,
@@ -103,5 +103,5 @@ function attachProgress(m: IndexMigration): void {
     const pct = p.total > 0 ? ` (${((100 * p.done) / p.total).toFixed(1)}%)` : '';
     say(`  ${p.pass}: ${p.done}/${p.total}${pct}, ${Math.round(p.done / (p.ms / 1000))} documents/s`);
   });
-  m.on('pass', (p) => say(`  ${p.pass} done: ${p.total} read, ${p.created} created, ${p.updated} updated, ${p.conflicts} already current (${(p.ms / 1000).toFixed(1)} s)`));
+  m.on('pass', (p) => say(`  ${p.pass} done: ${p.total} read, ${p.created} created, ${p.updated} updated, ${p.conflicts} skipped (newer in the new index) (${(p.ms / 1000).toFixed(1)} s)`));
 }
