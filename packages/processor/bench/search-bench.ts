@@ -296,13 +296,13 @@ function format(corpus: SearchCorpus, runs: QueryRun[], info: { indexed: IndexSu
     `search bench: ${corpus.docs.length} documents (${scans} scans read by OCR: ${info.indexed.ocrPages} pages), ${runs.length} queries; answers computed from the generated text`,
     `  local: cis index (${info.indexed.indexed} indexed, ${info.indexed.failed.length} failed, ${info.indexed.seconds.toFixed(1)} s) + cis search --db (SQLite FTS5 trigram)`,
     `  AWS:   testbed OpenSearch 2.19.1, template v2, analyser ${info.analyzer}, + cis search --opensearch; documents ${info.worker ? 'through S3, SQS and the worker' : 'from the local index through the worker\'s bulk writer (same text)'}`,
-    `  AWS before v2: the same documents, template v1 and the query before issue 15 (kuromoji AND as one way to match)`,
+    `  AWS before v2: the same documents, template v1 (kuromoji) and the query before issue 15 (kuromoji words with AND as one way to match)`,
     '',
-    `  precision recall        ${modes.map((m) => MODE_LABEL[m].padEnd(17)).join(' ')}`,
-    `  category     queries relevant  ${modes.map(() => 'P     R          ').join(' ')}`,
+    `${' '.repeat(33)}${modes.map((m) => MODE_LABEL[m].padEnd(18)).join('')}`.trimEnd(),
+    `  category     queries relevant  ${modes.map(() => 'P     R'.padEnd(18)).join('')}`.trimEnd(),
     ...groups.map(([label, rs]) => {
       const base = score(rs, 'local');
-      return `  ${label.padEnd(12)} ${String(rs.length).padStart(7)} ${String(base.relevant).padStart(8)}  ${modes.map((m) => cell(score(rs, m)).padEnd(17)).join(' ')}`;
+      return `  ${label.padEnd(12)} ${String(rs.length).padStart(7)} ${String(base.relevant).padStart(8)}  ${modes.map((m) => cell(score(rs, m)).padEnd(18)).join('')}`.trimEnd();
     }),
     '',
     `  target: precision ≥ 0.95 at recall ≥ 0.98 — ${(['local', 'aws'] as Mode[]).map((m) => `${MODE_LABEL[m]}: ${precision(score(runs, m)) >= 0.95 && recall(score(runs, m)) >= 0.98 ? 'met' : 'NOT met'}`).join(', ')}`,
