@@ -1,6 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { METRICS_NAMESPACE, WORKER_DEFAULTS } from '@cis/processor';
+import { ENVIRONMENTS } from '../src/config/environments';
+import { parseEnvironment } from '../src/config/load';
 import { DRAIN_HOOK_NAME } from '../src/constructs/worker-fleet';
 import { Synthesizer } from '../src/synth';
 import { onlyResource, renderText, resourcesOfType, userDataText } from './template-text';
@@ -139,7 +141,8 @@ describe('launch template', () => {
     expect(text(bySid.ReadSourceObjects!.Resource)).toBe('arn:<AWS::Partition>:s3:::cis-source-production/*');
     expect(text(bySid.ListSourceBucket!.Resource)).toBe('arn:<AWS::Partition>:s3:::cis-source-production');
     expect(bySid.EmbedImages).toMatchObject({ Action: 'bedrock:InvokeModel' });
-    expect(text(bySid.EmbedImages!.Resource)).toBe(`arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/${WORKER_DEFAULTS.bedrockModelId}`);
+    // Tokyo does not offer the model: the grant names the region the workers call.
+    expect(text(bySid.EmbedImages!.Resource)).toBe(`arn:<AWS::Partition>:bedrock:us-east-1::foundation-model/${WORKER_DEFAULTS.bedrockModelId}`);
     expect([bySid.IndexDocuments!.Action].flat().sort()).toEqual(['es:ESHttpDelete', 'es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut']);
     expect((bySid.IndexDocuments!.Resource as unknown[]).map(text)).toEqual([
       'arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/cis-production',
@@ -182,6 +185,7 @@ describe('launch template', () => {
       CIS_VISIBILITY_TIMEOUT_S: '900',
       CIS_AUTOSCALING_GROUP_NAME: 'cis-production-workers',
       AWS_EMF_ENVIRONMENT: 'EC2',
+      CIS_BEDROCK_REGION: 'us-east-1',
     });
     // An existing domain's endpoint is passed as configured.
     expect(envFile(userDataText(synth.synth('staging').template)).CIS_OPENSEARCH_URL).toBe('https://search-cis-staging-abc123xyz.ap-northeast-1.es.amazonaws.com');
@@ -368,6 +372,37 @@ describe('OpenSearch', () => {
       VPCOptions: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
       AccessPolicies: { Statement: [Match.objectLike({ Effect: 'Allow', Principal: { AWS: roleArn } })] },
     });
+  });
+
+  const domainOf = (template: Record<string, unknown>) => {
+    const [id, domain] = Object.entries(template.Resources as Record<string, { Type: string; DependsOn?: string[] }>).find(([, r]) => r.Type === 'AWS::OpenSearchService::Domain')!;
+    return { id, dependsOn: domain.DependsOn ?? [] };
+  };
+
+  it('creates the domain only after the log resource policy that lets it write its logs', () => {
+    for (const env of ['dev', 'production']) {
+      const { template } = synth.synth(env);
+      const [[policyId, policy]] = resourcesOfType(template, 'AWS::Logs::ResourcePolicy');
+      expect(domainOf(template).dependsOn).toContain(policyId);
+      // Each resource is a log group's own Arn attribute, which already ends in ":*".
+      const statement = (JSON.parse(renderText(policy!.PolicyDocument)) as { Statement: Array<{ Resource: string[] }> }).Statement[0]!;
+      const logGroupIds = resourcesOfType(template, 'AWS::Logs::LogGroup').map(([id]) => id).filter((id) => id.startsWith('Search'));
+      expect(logGroupIds).toHaveLength(3);
+      expect(statement.Resource).toEqual(logGroupIds.map((id) => `<${id}.Arn>`));
+    }
+  });
+
+  it('leaves the OpenSearch service-linked role out by default, and creates it (retained, before the domain) when asked', () => {
+    expect(resourcesOfType(production().template, 'AWS::IAM::ServiceLinkedRole')).toHaveLength(0);
+    const dev = ENVIRONMENTS.dev;
+    const { template } = synth.synthConfig(parseEnvironment('dev', { ...dev, opensearch: { ...dev.opensearch, createServiceLinkedRole: true } }));
+    const roles = Object.entries(template.Resources as Record<string, { Type: string; Properties: unknown; DeletionPolicy?: string }>).filter(
+      ([, r]) => r.Type === 'AWS::IAM::ServiceLinkedRole',
+    );
+    expect(roles).toHaveLength(1);
+    const [roleId, role] = roles[0]!;
+    expect(role).toMatchObject({ Properties: { AWSServiceName: 'opensearchservice.amazonaws.com' }, DeletionPolicy: 'Retain' });
+    expect(domainOf(template).dependsOn).toContain(roleId);
   });
 
   it('creates no domain when the environment names an existing endpoint', () => {

@@ -39,7 +39,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   const osClient = createOpenSearchClient(settings.opensearch);
   const { bedrock } = settings;
   const embedder = bedrock.embedImages
-    ? new BedrockImageEmbedder(createBedrockClient({ region, concurrency: bedrock.concurrency }), bedrock)
+    ? new BedrockImageEmbedder(createBedrockClient({ region: bedrock.region, concurrency: bedrock.concurrency }), bedrock)
     : undefined;
 
   const index = new OpenSearchIndex(osClient, {
