@@ -4,6 +4,7 @@ import { METRICS_NAMESPACE, WORKER_DEFAULTS } from '@cis/processor';
 import { ENVIRONMENTS } from '../src/config/environments';
 import { parseEnvironment } from '../src/config/load';
 import { DRAIN_HOOK_NAME } from '../src/constructs/worker-fleet';
+import { WORKER_FAILED_METRIC } from '../src/constructs/worker-user-data';
 import { Synthesizer } from '../src/synth';
 import { onlyResource, renderText, resourcesOfType, userDataText } from './template-text';
 
@@ -191,6 +192,24 @@ describe('launch template', () => {
     expect(envFile(userDataText(synth.synth('staging').template)).CIS_OPENSEARCH_URL).toBe('https://search-cis-staging-abc123xyz.ap-northeast-1.es.amazonaws.com');
   });
 
+  it('takes an instance whose worker failed for good out of service, and counts it, unless it is terminating', () => {
+    const script = userDataText(production().template);
+    const unit = script.split("cat > /etc/systemd/system/cis-worker.service <<'EOF'\n")[1]!.split('\nEOF')[0]!;
+    expect(unit).toContain('\nOnFailure=cis-worker-failed.service\n');
+    // A crash loop fails the unit too: 5 restarts within 10 minutes.
+    expect(unit).toContain('\nStartLimitIntervalSec=600\nStartLimitBurst=5\n');
+    expect(unit).toContain('\nRestartPreventExitStatus=2\n');
+    const failed = script.split("cat > /usr/local/bin/cis-worker-failed <<'EOF'\n")[1]!.split('\nEOF')[0]!.split('\n');
+    const at = (pattern: RegExp) => failed.findIndex((line) => pattern.test(line));
+    expect(at(/^\[ "\$\(imds autoscaling\/target-lifecycle-state\)" = InService \] \|\| exit 0$/)).toBeGreaterThan(0);
+    expect(at(/aws cloudwatch put-metric-data .*--namespace CISFileSearch --metric-name WorkerFailed --dimensions AutoScalingGroupName=cis-production-workers --value 1/)).toBeGreaterThan(
+      at(/target-lifecycle-state/),
+    );
+    expect(at(/aws autoscaling set-instance-health .*--health-status Unhealthy --no-should-respect-grace-period$/)).toBeGreaterThan(at(/put-metric-data/));
+    expect(script).toContain("cat > /etc/systemd/system/cis-worker-failed.service <<'EOF'\n[Unit]\n");
+    expect(script).toMatch(/\nType=oneshot\nExecStart=\/usr\/local\/bin\/cis-worker-failed\n/);
+  });
+
   it('ships mem_used_percent and the EMF records through the CloudWatch agent', () => {
     const script = userDataText(production().template);
     const agent = JSON.parse(script.split("cis-worker.json <<'EOF'\n")[1]!.split('\nEOF')[0]!) as {
@@ -279,10 +298,12 @@ describe('alarms', () => {
     return found[1];
   };
 
-  it('sends seven alarms, and their recovery, to the e-mail topic', () => {
+  it('sends eight alarms, and their recovery, to the e-mail topic', () => {
     const alarms = resourcesOfType(production().template, 'AWS::CloudWatch::Alarm');
     expect(alarms.map(([, a]) => a.AlarmName).sort()).toEqual(
-      ['cpu-high', 'dead-letters', 'memory-high', 'no-instance-in-service', 'oldest-message', 'queue-depth', 'throughput-low'].map((n) => `cis-production-${n}`),
+      ['cpu-high', 'dead-letters', 'memory-high', 'no-instance-in-service', 'oldest-message', 'queue-depth', 'throughput-low', 'worker-not-running'].map(
+        (n) => `cis-production-${n}`,
+      ),
     );
     const { stack } = production();
     const topic = { Ref: stack.getLogicalId(stack.monitoring.topic.node.defaultChild as never) };
@@ -316,6 +337,21 @@ describe('alarms', () => {
     expect(alarm('cis-production-oldest-message')).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 3600 });
     const devOldest = resourcesOfType(synth.synth('dev').template, 'AWS::CloudWatch::Alarm').find(([, a]) => a.AlarmName === 'cis-dev-oldest-message');
     expect(devOldest?.[1]).toMatchObject({ Threshold: 6 * 3600 });
+  });
+
+  it('alarms when an in-service instance reports its worker failed, within any of the last three 5-minute periods', () => {
+    expect(alarm('cis-production-worker-not-running')).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      MetricName: WORKER_FAILED_METRIC,
+      Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'cis-production-workers' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('judges throughput (< 200 files/hour per instance over an hour) only while files wait', () => {
