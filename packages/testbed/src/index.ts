@@ -1,6 +1,7 @@
 export { testbedEnv, NoTestbedError, type TestbedEnv } from './env';
 export { uniqueName, awsClientConfig, createQueuePair, BedrockControl } from './fixtures';
-export { startBedrockStandIn, TITAN_MULTIMODAL, type BedrockStandIn, type FaultKind, type InvocationStats } from './bedrock/standin';
+export { startBedrockStandIn, TITAN_MULTIMODAL, type BedrockStandIn, type Catalogue, type FaultKind, type InvocationStats } from './bedrock/standin';
+export { startServiceQuotasStandIn, type ServiceQuotasStandIn } from './service-quotas/standin';
 export { LIMITS as TITAN_LIMITS } from './bedrock/request';
 export { up, down, status, TestbedStartError } from './control';
 export { RESOURCES } from './layout';
