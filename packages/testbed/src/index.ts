@@ -6,3 +6,4 @@ export { LIMITS as TITAN_LIMITS } from './bedrock/request';
 export { up, down, status, TestbedStartError } from './control';
 export { RESOURCES } from './layout';
 export { startMoto, MOTO_ACCOUNT_ID, MotoUnavailableError, type MotoServer } from './moto';
+export { startControlPlane, type ControlPlane } from './control-plane';
