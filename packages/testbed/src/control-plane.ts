@@ -36,6 +36,7 @@ export async function startControlPlane(options: { region?: string } = {}): Prom
       AWS_ENDPOINT_URL_BEDROCK: bedrock.url,
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.url,
       CIS_BEDROCK_CONTROL_URL: bedrock.controlUrl,
+      CIS_SERVICE_QUOTAS_CONTROL_URL: serviceQuotas.controlUrl,
     },
     stop: async () => {
       await Promise.allSettled([moto.stop(), serviceQuotas.close(), bedrock.close()]);

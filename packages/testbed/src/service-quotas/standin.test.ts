@@ -35,6 +35,13 @@ describe('Service Quotas stand-in', () => {
       await expect(client.send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: 'L-34B43A08' }))).rejects.toBeInstanceOf(NoSuchResourceException);
       standIn.reset();
       await expect(client.send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: 'L-1216C47A' }))).rejects.toBeInstanceOf(NoSuchResourceException);
+      // The same from another process, through the control API.
+      const control = (path: string, body: object) => fetch(`${standIn.controlUrl}${path}`, { method: 'POST', body: JSON.stringify(body) });
+      expect((await control('/quotas', { serviceCode: 'ec2', quotaCode: 'L-1216C47A', value: 5 })).status).toBe(200);
+      expect((await client.send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: 'L-1216C47A' }))).Quota?.Value).toBe(5);
+      expect((await control('/quotas', { serviceCode: 'ec2' })).status).toBe(400);
+      await control('/reset', {});
+      await expect(client.send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: 'L-1216C47A' }))).rejects.toBeInstanceOf(NoSuchResourceException);
     } finally {
       client.destroy();
     }

@@ -24,6 +24,8 @@ export interface QuotaValue {
 export interface ServiceQuotasStandIn {
   /** e.g. http://127.0.0.1:41234: AWS_ENDPOINT_URL_SERVICE_QUOTAS, or a client's `endpoint`. */
   readonly url: string;
+  /** `${url}/_testbed`: `POST /quotas` (a QuotaValue as JSON) and `POST /reset`, for another process. */
+  readonly controlUrl: string;
   /** Sets (or replaces) a value the next reads answer with. */
   set(quota: QuotaValue): void;
   /** Forgets every value: each read answers NoSuchResourceException. */
@@ -33,6 +35,15 @@ export interface ServiceQuotasStandIn {
 
 const TARGET_PREFIX = 'ServiceQuotasV20190624.';
 const request = z.object({ ServiceCode: z.string().min(1), QuotaCode: z.string().min(1) });
+/** Control API prefix (no Service Quotas request has a path). */
+const CONTROL_PREFIX = '/_testbed';
+const quotaBody = z.object({
+  serviceCode: z.string().min(1),
+  quotaCode: z.string().min(1),
+  value: z.number().min(0),
+  quotaName: z.string().optional(),
+  isDefault: z.boolean().optional(),
+});
 
 export async function startServiceQuotasStandIn(options: { port?: number; quotas?: QuotaValue[] } = {}): Promise<ServiceQuotasStandIn> {
   const applied = new Map<string, QuotaValue>();
@@ -47,6 +58,18 @@ export async function startServiceQuotasStandIn(options: { port?: number; quotas
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = String(req.headers['x-amz-target'] ?? '');
     const body = await readBody(req);
+    if (req.url?.startsWith(CONTROL_PREFIX)) {
+      const route = `${req.method} ${req.url.slice(CONTROL_PREFIX.length)}`;
+      if (route === 'POST /reset') {
+        applied.clear();
+        defaults.clear();
+        return send(res, 200, { ok: true });
+      }
+      const parsed = route === 'POST /quotas' ? quotaBody.safeParse(JSON.parse(body || '{}')) : undefined;
+      if (!parsed?.success) return send(res, 400, { message: `bad control request ${route}` });
+      set(parsed.data);
+      return send(res, 200, parsed.data);
+    }
     if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) {
       return sendError(res, 400, 'UnknownOperationException', `No operation ${req.method} ${req.url} ${target}`);
     }
@@ -79,6 +102,7 @@ export async function startServiceQuotasStandIn(options: { port?: number; quotas
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    controlUrl: `http://127.0.0.1:${port}${CONTROL_PREFIX}`,
     set,
     reset: () => {
       applied.clear();
