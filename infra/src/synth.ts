@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createIngestApp } from './app';
 import { loadEnvironment } from './config/load';
+import type { EnvironmentConfig } from './config/schema';
 import type { IngestStack } from './stacks/ingest-stack';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -39,13 +40,18 @@ export class Synthesizer {
   private readonly cache = new Map<string, SynthesizedEnvironment>();
 
   synth(envName: string, options: SynthOptions = {}): SynthesizedEnvironment {
-    const key = JSON.stringify([envName, options.initialLoad, options.validate ?? false]);
+    return this.synthConfig(loadEnvironment(envName, { initialLoad: options.initialLoad }), options);
+  }
+
+  /** The same for settings given directly (a variant of an environment, in tests). */
+  synthConfig(config: EnvironmentConfig, options: Pick<SynthOptions, 'validate'> = {}): SynthesizedEnvironment {
+    const key = JSON.stringify([config, options.validate ?? false]);
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const outdir = mkdtempSync(join(tmpdir(), `cis-infra-${envName}-`));
+    const outdir = mkdtempSync(join(tmpdir(), `cis-infra-${config.name}-`));
     this.outdirs.push(outdir);
     const { app, stack } = createIngestApp({
-      config: loadEnvironment(envName, { initialLoad: options.initialLoad }),
+      config,
       outdir,
       context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] },
       builtinCloudFormationValidation: options.validate ?? false,

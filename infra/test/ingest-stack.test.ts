@@ -1,7 +1,10 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { METRICS_NAMESPACE, WORKER_DEFAULTS } from '@cis/processor';
+import { ENVIRONMENTS } from '../src/config/environments';
+import { parseEnvironment } from '../src/config/load';
 import { DRAIN_HOOK_NAME } from '../src/constructs/worker-fleet';
+import { WORKER_FAILED_METRIC } from '../src/constructs/worker-user-data';
 import { Synthesizer } from '../src/synth';
 import { onlyResource, renderText, resourcesOfType, userDataText } from './template-text';
 
@@ -139,7 +142,8 @@ describe('launch template', () => {
     expect(text(bySid.ReadSourceObjects!.Resource)).toBe('arn:<AWS::Partition>:s3:::cis-source-production/*');
     expect(text(bySid.ListSourceBucket!.Resource)).toBe('arn:<AWS::Partition>:s3:::cis-source-production');
     expect(bySid.EmbedImages).toMatchObject({ Action: 'bedrock:InvokeModel' });
-    expect(text(bySid.EmbedImages!.Resource)).toBe(`arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/${WORKER_DEFAULTS.bedrockModelId}`);
+    // Tokyo does not offer the model: the grant names the region the workers call.
+    expect(text(bySid.EmbedImages!.Resource)).toBe(`arn:<AWS::Partition>:bedrock:us-east-1::foundation-model/${WORKER_DEFAULTS.bedrockModelId}`);
     expect([bySid.IndexDocuments!.Action].flat().sort()).toEqual(['es:ESHttpDelete', 'es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut']);
     expect((bySid.IndexDocuments!.Resource as unknown[]).map(text)).toEqual([
       'arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/cis-production',
@@ -182,9 +186,28 @@ describe('launch template', () => {
       CIS_VISIBILITY_TIMEOUT_S: '900',
       CIS_AUTOSCALING_GROUP_NAME: 'cis-production-workers',
       AWS_EMF_ENVIRONMENT: 'EC2',
+      CIS_BEDROCK_REGION: 'us-east-1',
     });
     // An existing domain's endpoint is passed as configured.
     expect(envFile(userDataText(synth.synth('staging').template)).CIS_OPENSEARCH_URL).toBe('https://search-cis-staging-abc123xyz.ap-northeast-1.es.amazonaws.com');
+  });
+
+  it('takes an instance whose worker failed for good out of service, and counts it, unless it is terminating', () => {
+    const script = userDataText(production().template);
+    const unit = script.split("cat > /etc/systemd/system/cis-worker.service <<'EOF'\n")[1]!.split('\nEOF')[0]!;
+    expect(unit).toContain('\nOnFailure=cis-worker-failed.service\n');
+    // A crash loop fails the unit too: 5 restarts within 10 minutes.
+    expect(unit).toContain('\nStartLimitIntervalSec=600\nStartLimitBurst=5\n');
+    expect(unit).toContain('\nRestartPreventExitStatus=2\n');
+    const failed = script.split("cat > /usr/local/bin/cis-worker-failed <<'EOF'\n")[1]!.split('\nEOF')[0]!.split('\n');
+    const at = (pattern: RegExp) => failed.findIndex((line) => pattern.test(line));
+    expect(at(/^\[ "\$\(imds autoscaling\/target-lifecycle-state\)" = InService \] \|\| exit 0$/)).toBeGreaterThan(0);
+    expect(at(/aws cloudwatch put-metric-data .*--namespace CISFileSearch --metric-name WorkerFailed --dimensions AutoScalingGroupName=cis-production-workers --value 1/)).toBeGreaterThan(
+      at(/target-lifecycle-state/),
+    );
+    expect(at(/aws autoscaling set-instance-health .*--health-status Unhealthy --no-should-respect-grace-period$/)).toBeGreaterThan(at(/put-metric-data/));
+    expect(script).toContain("cat > /etc/systemd/system/cis-worker-failed.service <<'EOF'\n[Unit]\n");
+    expect(script).toMatch(/\nType=oneshot\nExecStart=\/usr\/local\/bin\/cis-worker-failed\n/);
   });
 
   it('ships mem_used_percent and the EMF records through the CloudWatch agent', () => {
@@ -275,10 +298,12 @@ describe('alarms', () => {
     return found[1];
   };
 
-  it('sends seven alarms, and their recovery, to the e-mail topic', () => {
+  it('sends eight alarms, and their recovery, to the e-mail topic', () => {
     const alarms = resourcesOfType(production().template, 'AWS::CloudWatch::Alarm');
     expect(alarms.map(([, a]) => a.AlarmName).sort()).toEqual(
-      ['cpu-high', 'dead-letters', 'memory-high', 'no-instance-in-service', 'oldest-message', 'queue-depth', 'throughput-low'].map((n) => `cis-production-${n}`),
+      ['cpu-high', 'dead-letters', 'memory-high', 'no-instance-in-service', 'oldest-message', 'queue-depth', 'throughput-low', 'worker-not-running'].map(
+        (n) => `cis-production-${n}`,
+      ),
     );
     const { stack } = production();
     const topic = { Ref: stack.getLogicalId(stack.monitoring.topic.node.defaultChild as never) };
@@ -312,6 +337,21 @@ describe('alarms', () => {
     expect(alarm('cis-production-oldest-message')).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 3600 });
     const devOldest = resourcesOfType(synth.synth('dev').template, 'AWS::CloudWatch::Alarm').find(([, a]) => a.AlarmName === 'cis-dev-oldest-message');
     expect(devOldest?.[1]).toMatchObject({ Threshold: 6 * 3600 });
+  });
+
+  it('alarms when an in-service instance reports its worker failed, within any of the last three 5-minute periods', () => {
+    expect(alarm('cis-production-worker-not-running')).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      MetricName: WORKER_FAILED_METRIC,
+      Dimensions: [{ Name: 'AutoScalingGroupName', Value: 'cis-production-workers' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('judges throughput (< 200 files/hour per instance over an hour) only while files wait', () => {
@@ -368,6 +408,37 @@ describe('OpenSearch', () => {
       VPCOptions: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
       AccessPolicies: { Statement: [Match.objectLike({ Effect: 'Allow', Principal: { AWS: roleArn } })] },
     });
+  });
+
+  const domainOf = (template: Record<string, unknown>) => {
+    const [id, domain] = Object.entries(template.Resources as Record<string, { Type: string; DependsOn?: string[] }>).find(([, r]) => r.Type === 'AWS::OpenSearchService::Domain')!;
+    return { id, dependsOn: domain.DependsOn ?? [] };
+  };
+
+  it('creates the domain only after the log resource policy that lets it write its logs', () => {
+    for (const env of ['dev', 'production']) {
+      const { template } = synth.synth(env);
+      const [[policyId, policy]] = resourcesOfType(template, 'AWS::Logs::ResourcePolicy');
+      expect(domainOf(template).dependsOn).toContain(policyId);
+      // Each resource is a log group's own Arn attribute, which already ends in ":*".
+      const statement = (JSON.parse(renderText(policy!.PolicyDocument)) as { Statement: Array<{ Resource: string[] }> }).Statement[0]!;
+      const logGroupIds = resourcesOfType(template, 'AWS::Logs::LogGroup').map(([id]) => id).filter((id) => id.startsWith('Search'));
+      expect(logGroupIds).toHaveLength(3);
+      expect(statement.Resource).toEqual(logGroupIds.map((id) => `<${id}.Arn>`));
+    }
+  });
+
+  it('leaves the OpenSearch service-linked role out by default, and creates it (retained, before the domain) when asked', () => {
+    expect(resourcesOfType(production().template, 'AWS::IAM::ServiceLinkedRole')).toHaveLength(0);
+    const dev = ENVIRONMENTS.dev;
+    const { template } = synth.synthConfig(parseEnvironment('dev', { ...dev, opensearch: { ...dev.opensearch, createServiceLinkedRole: true } }));
+    const roles = Object.entries(template.Resources as Record<string, { Type: string; Properties: unknown; DeletionPolicy?: string }>).filter(
+      ([, r]) => r.Type === 'AWS::IAM::ServiceLinkedRole',
+    );
+    expect(roles).toHaveLength(1);
+    const [roleId, role] = roles[0]!;
+    expect(role).toMatchObject({ Properties: { AWSServiceName: 'opensearchservice.amazonaws.com' }, DeletionPolicy: 'Retain' });
+    expect(domainOf(template).dependsOn).toContain(roleId);
   });
 
   it('creates no domain when the environment names an existing endpoint', () => {

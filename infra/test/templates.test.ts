@@ -1,11 +1,14 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baselineDifference, baselinePath } from '../src/baseline';
 import { ENVIRONMENT_NAMES } from '../src/config/load';
-import { cdkJsonContext, Synthesizer } from '../src/synth';
+import { cdkJsonContext, REPO_ROOT, Synthesizer } from '../src/synth';
 import { maskHashes, onlyResource, renderText, userDataText } from './template-text';
 
 /**
@@ -42,6 +45,28 @@ describe('CloudFormation validation (offline)', () => {
     expect(() => app.synth()).toThrow();
     expect(readFileSync(join(outdir, 'validation-report.json'), 'utf8')).toMatch(/VisibilityTimeout/);
   });
+});
+
+describe('cfn-lint (AWS CloudFormation Linter, from scripts/python-requirements.txt)', () => {
+  const CFN_LINT = join(REPO_ROOT, '.cache', 'python', 'bin', 'cfn-lint');
+
+  it('finds no errors in the three templates; its only warning is the explicit availability zones', async () => {
+    if (!existsSync(CFN_LINT)) throw new Error(`${CFN_LINT} is missing: run ./dev setup (it installs scripts/python-requirements.txt into .cache/python)`);
+    const files = ENVIRONMENT_NAMES.map((env) => {
+      const { stack, outdir } = validated(env);
+      return join(outdir, `${stack.stackName}.template.json`);
+    });
+    // Exit status is a bit mask: 2 errors, 4 warnings, 8 informational.
+    const { code, stdout } = await promisify(execFile)(CFN_LINT, ['--format', 'parseable', ...files]).then(
+      (r) => ({ code: 0, stdout: r.stdout }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+    );
+    const findings = stdout.split('\n').filter(Boolean);
+    expect(findings.filter((f) => /:E\d{4}:/.test(f))).toEqual([]);
+    expect(code & 2).toBe(0);
+    // Zones are named on purpose: synth stays offline (no lookup) when an environment names its account.
+    expect(findings.filter((f) => !/:W3010:Avoid hardcoding availability zones/.test(f))).toEqual([]);
+  }, 120_000);
 });
 
 describe('baselines (infra/baselines/*.template.json)', () => {

@@ -92,6 +92,15 @@ describe('parseEnvironment', () => {
     expect(problem(() => parseEnvironment('staging', { ...staging, opensearch: { ...staging.opensearch, domainArn: 'cis-staging' } }))).toContain('staging.opensearch.domainArn');
   });
 
+  it('calls Bedrock in the stack\'s region when it offers the embedding model, else in us-east-1; refuses a region without it', () => {
+    expect(loadEnvironment('production').bedrock).toEqual({ region: 'us-east-1' });
+    expect(parseEnvironment('x', { ...production, region: 'eu-west-1', network: {} }).bedrock).toEqual({ region: 'eu-west-1' });
+    expect(parseEnvironment('x', { ...production, bedrock: { region: 'ap-southeast-2' } }).bedrock).toEqual({ region: 'ap-southeast-2' });
+    expect(problem(() => parseEnvironment('x', { ...production, bedrock: { region: 'ap-northeast-1' } }))).toContain(
+      'x.bedrock.region: amazon.titan-embed-image-v1 is not offered there; expected one of us-east-1, us-west-2,',
+    );
+  });
+
   it('refuses an environment name that cannot be part of resource names', () => {
     expect(problem(() => parseEnvironment('Prod_1', production))).toContain('invalid setting env: "Prod_1"');
   });

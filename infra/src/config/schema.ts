@@ -1,5 +1,6 @@
 import { WORKER_DEFAULTS } from '@cis/processor';
 import { z } from 'zod';
+import { defaultBedrockRegion, EMBEDDING_MODEL_ID, TITAN_MULTIMODAL_REGIONS } from './bedrock';
 
 /**
  * One environment's settings. Every number the stacks render comes from here; defaults are the
@@ -118,6 +119,12 @@ const createdOpenSearch = z
      * then map the worker role to a role in OpenSearch Security (infra/README.md).
      */
     masterUserArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, 'expected an IAM role or user ARN').optional(),
+    /**
+     * Create the account's OpenSearch service-linked role in this stack. Only for an account that
+     * never had one (CloudFormation fails when it exists); otherwise create it once by hand
+     * (`pnpm infra:preflight` says how) and leave this off.
+     */
+    createServiceLinkedRole: z.boolean().default(false),
   })
   .superRefine((o, ctx) => {
     if (o.zoneAwareness && o.dataNodes % 2 !== 0) ctx.addIssue({ code: 'custom', path: ['dataNodes'], message: 'must be even with zoneAwareness' });
@@ -132,6 +139,18 @@ const networkSchema = z.strictObject({
   maxAzs: z.number().int().min(1).max(6).default(2),
   /** NAT gateways for the workers' private subnets (1 saves money, one per zone survives a zone outage). */
   natGateways: z.number().int().min(1).max(6).default(1),
+});
+
+const bedrockSchema = z.strictObject({
+  /**
+   * Region the workers (and `cis similar --opensearch`) call Bedrock in. Default: the stack's own
+   * region when it offers the embedding model, else us-east-1 (config/bedrock.ts).
+   */
+  region: awsRegion
+    .refine((r) => TITAN_MULTIMODAL_REGIONS.includes(r), {
+      message: `${EMBEDDING_MODEL_ID} is not offered there; expected one of ${TITAN_MULTIMODAL_REGIONS.join(', ')} (infra/src/config/bedrock.ts)`,
+    })
+    .optional(),
 });
 
 const costSchema = z.strictObject({
@@ -161,6 +180,7 @@ export const environmentSchema = z
     scaling: scalingSchema.prefault({}),
     alarms: alarmsSchema,
     opensearch: openSearchSchema,
+    bedrock: bedrockSchema.prefault({}),
     network: networkSchema.prefault({}),
     cost: costSchema.prefault({}),
     /** Retention of every log group the stack creates (worker logs, EMF records, flow logs, OpenSearch logs). */
@@ -178,7 +198,8 @@ export const environmentSchema = z
     if (e.opensearch.mode === 'create' && e.opensearch.zoneAwareness && (e.network.availabilityZones?.length ?? e.network.maxAzs) < 2) {
       ctx.addIssue({ code: 'custom', path: ['opensearch', 'zoneAwareness'], message: 'needs at least two availability zones' });
     }
-  });
+  })
+  .transform((e) => ({ ...e, bedrock: { region: e.bedrock.region ?? defaultBedrockRegion(e.region) } }));
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type EnvironmentSettings = z.output<typeof environmentSchema>;

@@ -10,6 +10,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { METRIC, METRIC_DIMENSION, METRICS_NAMESPACE, type MetricName } from '@cis/processor';
 import { Construct } from 'constructs';
+import { WORKER_FAILED_METRIC, WORKER_START_LIMIT } from './worker-user-data';
 
 export interface MonitoringProps {
   prefix: string;
@@ -208,7 +209,11 @@ export class Monitoring extends Construct {
     ]);
   }
 
-  /** The group's size; alarm when no instance is in service. EventBridge reports failed launches and terminations. */
+  /**
+   * The group's size; alarm when no instance is in service, and when an in-service instance's
+   * worker stopped for good (the instance then replaces itself: worker-user-data.ts). EventBridge
+   * reports failed launches and terminations.
+   */
   monitorCapacity(p: { groupName: string; minInService: number }): void {
     const group = (metricName: string, label?: string) =>
       groupMetric('AWS/AutoScaling', metricName, p.groupName, { statistic: 'Average', period: Duration.minutes(1), label });
@@ -219,6 +224,25 @@ export class Monitoring extends Construct {
       evaluationPeriods: 2,
       // No group metrics at all is as bad as none in service.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    const workersFailed = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: WORKER_FAILED_METRIC,
+      dimensionsMap: { [METRIC_DIMENSION.autoScalingGroupName]: p.groupName },
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+    });
+    // Any of the last three periods: a fleet that keeps replacing broken instances (each fails a few
+    // minutes after boot) stays in alarm instead of flapping, and is OK again 15 quiet minutes later.
+    this.alarm('WorkerNotRunning', workersFailed, {
+      description:
+        `A worker stopped on an in-service instance (exit code 2: a setting or dependency its start-up check names, ` +
+        `or ${WORKER_START_LIMIT.burst} crashes in ${WORKER_START_LIMIT.intervalSeconds / 60} minutes); the instance was marked unhealthy and is replaced. ` +
+        `The reason is in the worker log group.`,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 1,
     });
     new events.Rule(this, 'ScalingFailures', {
       ruleName: `${this.prefix}-scaling-failures`,
@@ -238,6 +262,7 @@ export class Monitoring extends Construct {
           group('GroupInServiceInstances', 'In service'),
           group('GroupPendingInstances', 'Pending'),
           group('GroupTerminatingInstances', 'Terminating'),
+          workersFailed.with({ period: Duration.minutes(1), label: 'Workers failed (instance replaced)' }),
         ],
         width: 24,
       }),

@@ -6,6 +6,9 @@ import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
 
+/** The service whose service-linked role a VPC domain needs (AWSServiceRoleForAmazonOpenSearchService). */
+export const OPENSEARCH_SERVICE_PRINCIPAL = 'opensearchservice.amazonaws.com';
+
 export interface SearchDomainProps {
   domainName: string;
   /** `OpenSearch_2.19`: 2.x domains on Amazon OpenSearch Service ship analysis-kuromoji and analysis-icu. */
@@ -23,6 +26,11 @@ export interface SearchDomainProps {
   clientRole: iam.IRole;
   /** Fine-grained access control master user; the client role when unset. */
   masterUserArn?: string;
+  /**
+   * Create the account's OpenSearch service-linked role with the domain. Only for an account
+   * that has never had one: CloudFormation fails when the role already exists (preflight checks).
+   */
+  createServiceLinkedRole: boolean;
   logRetention: logs.RetentionDays;
   removalPolicy: RemovalPolicy;
 }
@@ -61,13 +69,14 @@ export class SearchDomain extends Construct {
     const slowIndex = logGroup('SlowIndex');
     const application = logGroup('Application');
     // The L2 would write this policy through a Lambda-backed custom resource; a plain resource does the same.
-    new logs.ResourcePolicy(this, 'LogsPolicy', {
+    const logsPolicy = new logs.ResourcePolicy(this, 'LogsPolicy', {
       resourcePolicyName: `${props.domainName}-opensearch-logs`,
       policyStatements: [
         new iam.PolicyStatement({
           principals: [new iam.ServicePrincipal('es.amazonaws.com')],
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [slowSearch, slowIndex, application].map((g) => `${g.logGroupArn}:*`),
+          // A log group's Arn attribute already ends in ":*" (its streams); appending another would name nothing.
+          resources: [slowSearch, slowIndex, application].map((g) => g.logGroupArn),
           conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
         }),
       ],
@@ -106,6 +115,19 @@ export class SearchDomain extends Construct {
       removalPolicy: props.removalPolicy,
     });
     const cfn = this.domain.node.defaultChild as opensearch.CfnDomain;
+    // The service checks at creation that it may write to the log groups: without this order
+    // CloudFormation may create the domain first and fail ("…does not grant sufficient permissions").
+    cfn.addResourceDependency(logsPolicy.node.defaultChild as logs.CfnResourcePolicy);
+    if (props.createServiceLinkedRole) {
+      // A VPC domain needs the account's service-linked role. Retained: it is the account's, other
+      // domains may use it, and IAM refuses to delete it while one does.
+      const slr = new iam.CfnServiceLinkedRole(this, 'ServiceLinkedRole', {
+        awsServiceName: OPENSEARCH_SERVICE_PRINCIPAL,
+        description: 'Lets Amazon OpenSearch Service manage VPC domains of this account',
+      });
+      slr.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      cfn.addResourceDependency(slr);
+    }
     cfn.accessPolicies = new iam.PolicyDocument({
       statements: [
         new iam.PolicyStatement({

@@ -24,6 +24,8 @@ export interface WorkerFleetProps {
   identity: WorkerIdentity;
   sourceBucket: { name: string; kmsKeyArn?: string };
   opensearch: { endpoint: string; domainArn?: string };
+  /** Region of the Bedrock endpoint the workers embed images with. */
+  bedrockRegion: string;
   initialLoad: boolean;
   instanceTypes: string[];
   minCapacity: number;
@@ -78,6 +80,7 @@ export class WorkerFleet extends Construct {
       queue: props.queue,
       sourceBucket: props.sourceBucket,
       bundleObjectArn: props.bundle.objectArn,
+      bedrockRegion: props.bedrockRegion,
       opensearchDomainArn: props.opensearch.domainArn,
       logGroupArns: [this.workerLogGroup.logGroupArn, this.metricsLogGroup.logGroupArn],
       groupName: this.groupName,
@@ -90,6 +93,7 @@ export class WorkerFleet extends Construct {
       [v.dlqUrl]: props.deadLetterQueue.queueUrl,
       [v.bucket]: props.sourceBucket.name,
       [v.opensearchUrl]: props.opensearch.endpoint,
+      [v.bedrockRegion]: props.bedrockRegion,
       [v.initialLoad]: String(props.initialLoad),
       [v.visibilityTimeoutSeconds]: String(props.visibilityTimeoutSeconds),
       [v.drainDeadlineSeconds]: String(props.workerDrainSeconds),

@@ -12,6 +12,8 @@ export interface WorkerAccess {
   sourceBucket: { name: string; kmsKeyArn?: string };
   /** The worker bundle's object: an exact-key read, no bucket-wide wildcard. */
   bundleObjectArn: string;
+  /** Where the workers invoke the embedding model (not necessarily the stack's region). */
+  bedrockRegion: string;
   /** Amazon OpenSearch Service domain, when the cluster is one (IAM-authorised HTTP methods). */
   opensearchDomainArn?: string;
   /** The worker's log group and the one its EMF records go to. */
@@ -86,7 +88,7 @@ export class WorkerIdentity extends Construct {
       new iam.PolicyStatement({
         sid: 'EmbedImages',
         actions: ['bedrock:InvokeModel'],
-        resources: [`arn:${Aws.PARTITION}:bedrock:${Aws.REGION}::foundation-model/${WORKER_DEFAULTS.bedrockModelId}`],
+        resources: [`arn:${Aws.PARTITION}:bedrock:${access.bedrockRegion}::foundation-model/${WORKER_DEFAULTS.bedrockModelId}`],
       }),
     );
     if (access.opensearchDomainArn) {

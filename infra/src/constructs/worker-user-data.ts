@@ -1,4 +1,4 @@
-import { WORKER_ENV, type WorkerEnvironment } from '@cis/processor';
+import { METRIC_DIMENSION, METRICS_NAMESPACE, WORKER_ENV, type WorkerEnvironment } from '@cis/processor';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 
 /** Where things live on a worker instance. */
@@ -9,11 +9,21 @@ export const INSTANCE_PATHS = {
   cacheDir: '/var/cache/cis-worker',
   agentConfig: '/opt/aws/amazon-cloudwatch-agent/etc/cis-worker.json',
   lifecycleScript: '/usr/local/bin/cis-lifecycle-watch',
+  failureScript: '/usr/local/bin/cis-worker-failed',
   /** Amazon Linux 2023 namespaces Node.js majors: nodejs20 installs /usr/bin/node-20. */
   node: '/usr/bin/node-20',
 } as const;
 
 export const WORKER_SERVICE = 'cis-worker';
+/** Runs when the worker service fails for good (systemd OnFailure=). */
+export const WORKER_FAILED_SERVICE = 'cis-worker-failed';
+/**
+ * Published (value 1, dimension AutoScalingGroupName) by an instance whose worker stopped for
+ * good while the instance was in service; the fleet's worker-not-running alarm watches it.
+ */
+export const WORKER_FAILED_METRIC = 'WorkerFailed';
+/** Crashes (restarts) within the interval after which systemd gives up and the worker counts as failed. */
+export const WORKER_START_LIMIT = { burst: 5, intervalSeconds: 600 } as const;
 const SERVICE_USER = 'cis-worker';
 
 export interface WorkerUserDataProps {
@@ -36,6 +46,12 @@ export interface WorkerUserDataProps {
  * A second service watches the instance's target lifecycle state: when the group moves the
  * instance to Terminating:Wait it stops the worker (SIGTERM: drain) and completes the lifecycle
  * action. If the script itself fails, the instance reports itself unhealthy and is replaced.
+ *
+ * An instance whose worker is not running must not stay in service: when the worker service
+ * fails for good (exit code 2, a configuration or dependency error the start-up check names, or
+ * WORKER_START_LIMIT crashes in a row), a oneshot unit publishes WORKER_FAILED_METRIC and marks
+ * the instance unhealthy, so the group replaces it (a passing fault heals) and the alarm says so
+ * (a setting to fix keeps it in alarm). A worker stopped by a termination is not a failure.
  */
 export function workerUserData(props: WorkerUserDataProps): ec2.UserData {
   const p = INSTANCE_PATHS;
@@ -84,6 +100,9 @@ export function workerUserData(props: WorkerUserDataProps): ec2.UserData {
     'Description=CIS File Search ingest worker',
     'Wants=network-online.target',
     'After=network-online.target amazon-cloudwatch-agent.service',
+    `OnFailure=${WORKER_FAILED_SERVICE}.service`,
+    `StartLimitIntervalSec=${WORKER_START_LIMIT.intervalSeconds}`,
+    `StartLimitBurst=${WORKER_START_LIMIT.burst}`,
     '[Service]',
     `User=${SERVICE_USER}`,
     `WorkingDirectory=${p.cacheDir}`,
@@ -112,6 +131,24 @@ export function workerUserData(props: WorkerUserDataProps): ec2.UserData {
       `--lifecycle-hook-name ${props.lifecycle.hookName} --instance-id "$(imds instance-id)" --lifecycle-action-result CONTINUE`,
     'EOF',
     `chmod 0755 ${p.lifecycleScript}`,
+
+    `cat > ${p.failureScript} <<'EOF'`,
+    '#!/bin/bash',
+    ...imds,
+    // Stopped for a termination (drain timeout, Spot): the instance is leaving anyway.
+    '[ "$(imds autoscaling/target-lifecycle-state)" = InService ] || exit 0',
+    `aws cloudwatch put-metric-data --region ${props.region} --namespace ${METRICS_NAMESPACE} --metric-name ${WORKER_FAILED_METRIC} ` +
+      `--dimensions ${METRIC_DIMENSION.autoScalingGroupName}=${props.lifecycle.groupName} --value 1 --unit Count || true`,
+    `aws autoscaling set-instance-health --region ${props.region} --instance-id "$(imds instance-id)" --health-status Unhealthy --no-should-respect-grace-period`,
+    'EOF',
+    `chmod 0755 ${p.failureScript}`,
+    `cat > /etc/systemd/system/${WORKER_FAILED_SERVICE}.service <<'EOF'`,
+    '[Unit]',
+    'Description=Report a failed CIS worker and have the Auto Scaling group replace this instance',
+    '[Service]',
+    'Type=oneshot',
+    `ExecStart=${p.failureScript}`,
+    'EOF',
     "cat > /etc/systemd/system/cis-lifecycle.service <<'EOF'",
     '[Unit]',
     'Description=Drain the CIS worker when the Auto Scaling group terminates this instance',

@@ -68,6 +68,7 @@ export class IngestStack extends Stack {
       identity,
       sourceBucket: c.sourceBucket,
       opensearch,
+      bedrockRegion: c.bedrock.region,
       initialLoad: c.initialLoad,
       ...c.fleet,
       maxCapacity: c.initialLoad ? c.fleet.initialLoadMaxCapacity : c.fleet.maxCapacity,

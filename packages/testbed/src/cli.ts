@@ -7,11 +7,16 @@
  * down    stop them all
  * status  say what runs (--json for the state as JSON)
  * env     print DIR/env
+ * control-plane
+ *         run moto and the Service Quotas and Bedrock stand-ins in the foreground (until Ctrl-C),
+ *         with DIR/control-plane.env routing the AWS SDK (and `pnpm infra:preflight`) to them
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { down, status, up } from './control';
+import { startControlPlane } from './control-plane';
+import { renderEnvFile } from './env-file';
 import { runFiles } from './layout';
 import { DEFAULT_STATE_DIR } from './settings';
 
@@ -53,8 +58,25 @@ async function main(): Promise<number> {
     case 'env':
       process.stdout.write(await readFile(runFiles(runDir).env, 'utf8'));
       return 0;
+    case 'control-plane': {
+      const plane = await startControlPlane();
+      const file = resolve(runDir, 'control-plane.env');
+      await mkdir(runDir, { recursive: true });
+      await writeFile(file, renderEnvFile(plane.variables).replace('`pnpm testbed up`', '`pnpm testbed control-plane`'));
+      process.stdout.write(
+        `moto ${plane.moto.endpoint}, Service Quotas ${plane.serviceQuotas.url}, Bedrock ${plane.bedrock.url}\n` +
+          `source ${file}   (in another shell; Ctrl-C here stops them)\n`,
+      );
+      await new Promise<void>((done) => {
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+      await plane.stop();
+      await rm(file, { force: true });
+      return 0;
+    }
     default:
-      process.stderr.write('usage: testbed up|down|status|env [--dir DIR] [--json]\n');
+      process.stderr.write('usage: testbed up|down|status|env|control-plane [--dir DIR] [--json]\n');
       return 2;
   }
 }

@@ -1,6 +1,6 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
-import { type FaultKind, type InvocationStats } from './bedrock/standin';
+import { type Catalogue, type FaultKind, type InvocationStats } from './bedrock/standin';
 import { type TestbedEnv, testbedEnv } from './env';
 
 /**
@@ -63,7 +63,16 @@ export class BedrockControl {
     return (await this.call('GET', `/stats${accessKeyId ? `?accessKeyId=${encodeURIComponent(accessKeyId)}` : ''}`)) as InvocationStats;
   }
 
-  /** Drops pending faults and counts (of one key, or all). */
+  /**
+   * What the model catalogue tells (and InvokeModel enforces for) callers signing with
+   * `accessKeyId`, or everyone: the regions that offer the model (null: all) and whether access
+   * is granted. Unset fields keep their value.
+   */
+  async catalogue(change: { regions?: string[] | null; authorized?: boolean }, accessKeyId?: string): Promise<Catalogue> {
+    return (await this.call('POST', '/catalogue', { ...change, accessKeyId })) as Catalogue;
+  }
+
+  /** Drops pending faults, counts and catalogue changes (of one key, or all). */
   async reset(accessKeyId?: string): Promise<void> {
     await this.call('POST', '/reset', { accessKeyId });
   }

@@ -1,7 +1,9 @@
 export { testbedEnv, NoTestbedError, type TestbedEnv } from './env';
 export { uniqueName, awsClientConfig, createQueuePair, BedrockControl } from './fixtures';
-export { startBedrockStandIn, TITAN_MULTIMODAL, type BedrockStandIn, type FaultKind, type InvocationStats } from './bedrock/standin';
+export { startBedrockStandIn, TITAN_MULTIMODAL, type BedrockStandIn, type Catalogue, type FaultKind, type InvocationStats } from './bedrock/standin';
+export { startServiceQuotasStandIn, type ServiceQuotasStandIn } from './service-quotas/standin';
 export { LIMITS as TITAN_LIMITS } from './bedrock/request';
 export { up, down, status, TestbedStartError } from './control';
 export { RESOURCES } from './layout';
 export { startMoto, MOTO_ACCOUNT_ID, MotoUnavailableError, type MotoServer } from './moto';
+export { startControlPlane, type ControlPlane } from './control-plane';

@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors';
-import { openSearchSettings, workerSettings } from './worker';
+import { bedrockSettings, openSearchSettings, workerSettings } from './worker';
 
 const base = {
   CIS_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/cis-files',
@@ -42,6 +42,12 @@ describe('workerSettings', () => {
     expect(s.spot.imdsEndpoint).toBe('http://127.0.0.1:1338');
   });
 
+  it('calls Bedrock in CIS_BEDROCK_REGION when set, else in the worker\'s own region', () => {
+    expect(workerSettings({ ...base, CIS_BEDROCK_REGION: 'us-east-1' }).bedrock.region).toBe('us-east-1');
+    expect(workerSettings(base).bedrock.region).toBe('ap-northeast-1');
+    expect(bedrockSettings({ AWS_DEFAULT_REGION: 'eu-west-1', CIS_BEDROCK_REGION: '' }).region).toBe('eu-west-1');
+  });
+
   it('reads basic auth for a self-run cluster', () => {
     const s = openSearchSettings({ CIS_OPENSEARCH_URL: 'https://os.internal:9200', CIS_OPENSEARCH_USERNAME: 'cis', CIS_OPENSEARCH_PASSWORD: 'pw' });
     expect(s.auth).toEqual({ kind: 'basic', username: 'cis', password: 'pw' });
@@ -54,6 +60,7 @@ describe('workerSettings', () => {
     [{ CIS_RECEIVE_WAIT_S: '25' }, /CIS_RECEIVE_WAIT_S/],
     [{ CIS_BULK_MB: '500' }, /CIS_BULK_MB/],
     [{ CIS_BEDROCK_DIMENSIONS: '512' }, /CIS_BEDROCK_DIMENSIONS: expected 256, 384 or 1024/],
+    [{ CIS_BEDROCK_REGION: 'virginia' }, /CIS_BEDROCK_REGION: expected an AWS region/],
     [{ CIS_INITIAL_LOAD: 'maybe' }, /CIS_INITIAL_LOAD: expected true or false/],
     [{ CIS_VISIBILITY_TIMEOUT_S: '60', CIS_HEARTBEAT_MARGIN_S: '60' }, /CIS_HEARTBEAT_MARGIN_S \(60\) must be less than CIS_VISIBILITY_TIMEOUT_S/],
     [{ CIS_OPENSEARCH_AUTH: 'basic' }, /needs CIS_OPENSEARCH_USERNAME/],

@@ -26,6 +26,8 @@ export interface OpenSearchSettings {
 export interface BedrockSettings {
   /** False: images are indexed for their text only. */
   embedImages: boolean;
+  /** Region of the Bedrock endpoint: CIS_BEDROCK_REGION, else the worker's own (AWS_REGION). */
+  region?: string;
   modelId: string;
   dimensions: (typeof BEDROCK_DIMENSIONS)[number];
   requestsPerSecond: number;
@@ -117,8 +119,13 @@ const openSearchSchema = z.object({
   [V.opensearchTimeoutSeconds]: optionalNumber(z.number().positive().max(600)),
 });
 
+const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS region such as us-east-1');
+
 const bedrockSchema = z.object({
   [V.embedImages]: bool,
+  [V.bedrockRegion]: z.preprocess((v) => (v === '' ? undefined : v), awsRegion.optional()),
+  [V.region]: optionalString,
+  [V.defaultRegion]: optionalString,
   [V.bedrockModelId]: z.string().min(1).default(D.bedrockModelId),
   [V.bedrockDimensions]: z
     .enum(
@@ -252,6 +259,7 @@ export function bedrockSettings(env: NodeJS.ProcessEnv = process.env): BedrockSe
   const s = parseSettings(bedrockSchema, env, 'Bedrock settings');
   return {
     embedImages: s[V.embedImages] ?? D.embedImages,
+    region: s[V.bedrockRegion] ?? s[V.region] ?? s[V.defaultRegion],
     modelId: s[V.bedrockModelId],
     dimensions: Number(s[V.bedrockDimensions]) as BedrockSettings['dimensions'],
     requestsPerSecond: s[V.bedrockRps] ?? D.bedrockRps,

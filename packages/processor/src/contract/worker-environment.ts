@@ -68,6 +68,8 @@ export const WORKER_ENV = {
 
   // Bedrock image embeddings
   embedImages: 'CIS_EMBED_IMAGES',
+  /** Region of the Bedrock runtime endpoint: the model is not offered in every region the fleet may run in. */
+  bedrockRegion: 'CIS_BEDROCK_REGION',
   bedrockModelId: 'CIS_BEDROCK_MODEL_ID',
   bedrockDimensions: 'CIS_BEDROCK_DIMENSIONS',
   bedrockRps: 'CIS_BEDROCK_RPS',

@@ -34,6 +34,20 @@ const faultBody = z.object({
   accessKeyId: z.string().min(1).optional(),
 });
 const resetBody = z.object({ accessKeyId: z.string().min(1).optional() });
+const catalogueBody = z.object({
+  accessKeyId: z.string().min(1).optional(),
+  /** Regions that offer the model; null or absent: every region. */
+  regions: z.array(z.string().min(1)).nullable().optional(),
+  /** Whether model access is granted (InvokeModel answers 403 AccessDeniedException when not). */
+  authorized: z.boolean().optional(),
+});
+
+/** What the account may use, as the control plane reports it and InvokeModel enforces it. */
+export interface Catalogue {
+  /** Regions offering the model; undefined: all. */
+  regions?: readonly string[];
+  authorized: boolean;
+}
 
 /** Requests larger than this cannot hold a valid image (25 MB decoded ≈ 33.4 MB of base64). */
 const MAX_BODY_BYTES = Math.ceil((LIMITS.maxImageBytes * 4) / 3) + 1024 * 1024;
@@ -48,6 +62,21 @@ const ALL = '*';
 class Scopes {
   private readonly faults = new Map<string, FaultKind[]>();
   private readonly stats = new Map<string, InvocationStats>();
+  private readonly catalogues = new Map<string, Catalogue>();
+
+  setCatalogue(scope: string, change: { regions?: readonly string[] | null; authorized?: boolean }): Catalogue {
+    const current = this.catalogues.get(scope) ?? this.catalogues.get(ALL) ?? { authorized: true };
+    const next: Catalogue = {
+      regions: change.regions === null ? undefined : (change.regions ?? current.regions),
+      authorized: change.authorized ?? current.authorized,
+    };
+    this.catalogues.set(scope, next);
+    return next;
+  }
+
+  catalogueFor(accessKeyId: string): Catalogue {
+    return this.catalogues.get(accessKeyId) ?? this.catalogues.get(ALL) ?? { authorized: true };
+  }
 
   addFaults(scope: string, kind: FaultKind, count: number): number {
     const queue = this.faults.get(scope) ?? [];
@@ -85,9 +114,11 @@ class Scopes {
     if (scope === undefined) {
       this.faults.clear();
       this.stats.clear();
+      this.catalogues.clear();
     } else {
       this.faults.delete(scope);
       this.stats.delete(scope);
+      this.catalogues.delete(scope);
     }
   }
 }
@@ -186,13 +217,19 @@ async function handle(req: Request, res: Response, scopes: Scopes): Promise<void
   if (url.pathname.startsWith(CONTROL_PREFIX)) return control(req, res, url, scopes);
 
   const match = /^\/model\/([^/]+)\/invoke$/.exec(url.pathname);
-  if (req.method !== 'POST' || !match) {
+  const catalogueRoute = req.method === 'GET' && /^\/foundation-model(s|-availability)(\/|$)/.test(url.pathname);
+  if (!catalogueRoute && (req.method !== 'POST' || !match)) {
     return sendError(res, 404, 'UnknownOperationException', `No operation ${req.method} ${url.pathname}`);
   }
-  const accessKeyId = sigv4AccessKeyId(req.headers.authorization);
-  if (!accessKeyId) {
+  const scope = sigv4Scope(req.headers.authorization);
+  if (!scope) {
     return sendError(res, 403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
   }
+  const { accessKeyId, region } = scope;
+  const catalogue = scopes.catalogueFor(accessKeyId);
+  const offered = (modelId: string) => modelId === TITAN_MULTIMODAL && (catalogue.regions === undefined || catalogue.regions.includes(region));
+  if (catalogueRoute) return foundationModels(res, url, region, catalogue, offered);
+
   const body = await readBody(req, MAX_BODY_BYTES);
   const fault = scopes.takeFault(accessKeyId);
   if (fault) {
@@ -200,10 +237,14 @@ async function handle(req: Request, res: Response, scopes: Scopes): Promise<void
     scopes.count(accessKeyId, fault === 'throttle' ? 'throttled' : 'failed');
     return sendError(res, status, type, message);
   }
-  const modelId = decodeURIComponent(match[1]!);
-  if (modelId !== TITAN_MULTIMODAL) {
+  const modelId = decodeURIComponent(match![1]!);
+  if (!offered(modelId)) {
     scopes.count(accessKeyId, 'invalid');
     return sendError(res, 400, 'ValidationException', 'The provided model identifier is invalid.');
+  }
+  if (!catalogue.authorized) {
+    scopes.count(accessKeyId, 'failed');
+    return sendError(res, 403, 'AccessDeniedException', "You don't have access to the model with the specified model ID.");
   }
   if (body === undefined) {
     scopes.count(accessKeyId, 'invalid');
@@ -225,6 +266,45 @@ async function handle(req: Request, res: Response, scopes: Scopes): Promise<void
   }
 }
 
+/**
+ * The control-plane reads of the `bedrock` service (restJson1, the paths the SDK's serializers
+ * use): GetFoundationModel, ListFoundationModels and GetFoundationModelAvailability, answered for
+ * the one model the stand-in serves, as offered (or not) in the caller's signing region.
+ */
+function foundationModels(res: Response, url: URL, region: string, catalogue: Catalogue, offered: (modelId: string) => boolean): void {
+  const summary = (modelId: string) => ({
+    modelArn: `arn:aws:bedrock:${region}::foundation-model/${modelId}`,
+    modelId,
+    modelName: 'Titan Multimodal Embeddings G1',
+    providerName: 'Amazon',
+    inputModalities: ['TEXT', 'IMAGE'],
+    outputModalities: ['EMBEDDING'],
+    customizationsSupported: ['FINE_TUNING'],
+    inferenceTypesSupported: ['ON_DEMAND', 'PROVISIONED'],
+    modelLifecycle: { status: 'ACTIVE' },
+  });
+  const path = url.pathname;
+  if (path === '/foundation-models' || path === '/foundation-models/') {
+    const provider = url.searchParams.get('byProvider');
+    const listed = offered(TITAN_MULTIMODAL) && (provider === null || provider.toLowerCase() === 'amazon');
+    return send(res, 200, { modelSummaries: listed ? [summary(TITAN_MULTIMODAL)] : [] });
+  }
+  const availability = /^\/foundation-model-availability\/([^/]+)$/.exec(path);
+  const model = /^\/foundation-models\/([^/]+)$/.exec(path);
+  const modelId = decodeURIComponent((availability ?? model)?.[1] ?? '');
+  if (!offered(modelId)) {
+    return sendError(res, 404, 'ResourceNotFoundException', `Could not resolve the foundation model from the provided model identifier: ${modelId}`);
+  }
+  if (model) return send(res, 200, { modelDetails: summary(modelId) });
+  return send(res, 200, {
+    modelId,
+    agreementAvailability: { status: 'AVAILABLE' },
+    authorizationStatus: catalogue.authorized ? 'AUTHORIZED' : 'NOT_AUTHORIZED',
+    entitlementAvailability: 'AVAILABLE',
+    regionAvailability: 'AVAILABLE',
+  });
+}
+
 async function control(req: Request, res: Response, url: URL, scopes: Scopes): Promise<void> {
   const route = `${req.method} ${url.pathname.slice(CONTROL_PREFIX.length)}`;
   const scopeParam = url.searchParams.get('accessKeyId') ?? undefined;
@@ -241,6 +321,10 @@ async function control(req: Request, res: Response, url: URL, scopes: Scopes): P
       }
       case 'GET /faults':
         return send(res, 200, { pending: scopes.pendingFaults(scopeParam ?? ALL) });
+      case 'POST /catalogue': {
+        const { accessKeyId, regions, authorized } = catalogueBody.parse(JSON.parse((await readBody(req, 16_384)) ?? ''));
+        return send(res, 200, scopes.setCatalogue(accessKeyId ?? ALL, { regions, authorized }));
+      }
       case 'POST /reset': {
         const text = (await readBody(req, 4096)) ?? '';
         const { accessKeyId } = resetBody.parse(text.trim() ? JSON.parse(text) : {});
@@ -255,9 +339,10 @@ async function control(req: Request, res: Response, url: URL, scopes: Scopes): P
   }
 }
 
-/** The access key id from a SigV4 Authorization header; the signature itself is not checked. */
-function sigv4AccessKeyId(authorization: string | undefined): string | undefined {
-  return /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
+/** Access key id and region from a SigV4 Authorization header (Credential=KEY/DATE/REGION/…); the signature itself is not checked. */
+function sigv4Scope(authorization: string | undefined): { accessKeyId: string; region: string } | undefined {
+  const m = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\//.exec(authorization ?? '');
+  return m ? { accessKeyId: m[1]!, region: m[2]! } : undefined;
 }
 
 /** The body as text, or undefined when it is longer than `limit` (the rest is drained). */

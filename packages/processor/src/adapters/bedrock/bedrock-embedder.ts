@@ -69,6 +69,31 @@ export class BedrockImageEmbedder implements ImageEmbedder {
     this.client.destroy();
   }
 
+  /**
+   * One short English text embedding: proves that the endpoint answers, the credentials are
+   * accepted, the model exists in the region and access to it is granted (a text input sidesteps
+   * any question of which image sizes the model takes). Throttling counts as an answer: a busy
+   * account is no reason not to start. Server faults are tried again until `signal` ends, then
+   * the last one is thrown; anything else is thrown at once.
+   */
+  async probe(signal?: AbortSignal): Promise<void> {
+    const body = JSON.stringify({ inputText: 'start-up check', embeddingConfig: { outputEmbeddingLength: this.dimensions } });
+    let last: unknown;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.parse(await this.invoke(body, signal));
+        return;
+      } catch (err) {
+        if (signal?.aborted) throw last ?? err;
+        const e = err as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
+        if (e.name === 'ThrottlingException' || e.$metadata?.httpStatusCode === 429) return;
+        if (e.$fault !== 'server' && (e.$metadata?.httpStatusCode ?? 0) < 500) throw err;
+        last = err;
+      }
+      await sleep(backoffMs(attempt, 250, 2000), signal).catch(() => Promise.reject(last));
+    }
+  }
+
   async embed(image: Uint8Array, signal?: AbortSignal): Promise<Float32Array> {
     const fitted = await fitImageForTitan(image);
     const body = JSON.stringify({

@@ -46,11 +46,11 @@ function openSearchService(): SearchTarget {
   const index = new OpenSearchIndex(client, { index: settings.index, shards: settings.shards, replicas: settings.replicas, analyzer: settings.analyzer, vectorModels: [] });
   let embedder: BedrockImageEmbedder | undefined;
   return {
-    imageEmbedder: () =>
-      (embedder ??= new BedrockImageEmbedder(
-        createBedrockClient({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION, concurrency: 1 }),
-        bedrockSettings(),
-      )),
+    imageEmbedder: () => {
+      if (embedder) return embedder;
+      const bedrock = bedrockSettings();
+      return (embedder = new BedrockImageEmbedder(createBedrockClient({ region: bedrock.region, concurrency: 1 }), bedrock));
+    },
     query: async (run) => {
       try {
         return await run(index);

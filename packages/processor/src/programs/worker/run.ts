@@ -20,6 +20,7 @@ import { Imds } from './imds';
 import { attachLogging } from './logging';
 import { attachMetrics } from './metrics';
 import { SpotNoticeWatcher } from './spot-notice';
+import { checkWorkerDependencies } from './startup-check';
 import { StateLookup } from './state-lookup';
 import { Worker } from './worker';
 
@@ -40,7 +41,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   const osClient = createOpenSearchClient(settings.opensearch);
   const { bedrock } = settings;
   const embedder = bedrock.embedImages
-    ? new BedrockImageEmbedder(createBedrockClient({ region, concurrency: bedrock.concurrency }), bedrock)
+    ? new BedrockImageEmbedder(createBedrockClient({ region: bedrock.region, concurrency: bedrock.concurrency }), bedrock)
     : undefined;
 
   const index = new OpenSearchIndex(osClient, {
@@ -50,7 +51,15 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     analyzer: settings.opensearch.analyzer,
     vectorModels: embedder ? [{ modelId: embedder.modelId, dimensions: embedder.dimensions }] : [],
   });
-  const prepared = await index.prepare();
+  const failures = new OpenSearchFailureStore(osClient, settings.opensearch.statusIndex);
+  // Before anything is received: a dependency that does not answer stops the worker (exit 2) naming its setting.
+  const prepared = await checkWorkerDependencies({ settings, sqs, s3, index, failures, embedder }, log).catch(async (err: unknown) => {
+    sqs.destroy();
+    s3.destroy();
+    embedder?.close();
+    await osClient.close().catch(() => undefined);
+    throw err;
+  });
   log.info({ index: index.name, ...prepared }, 'index ready');
   if (prepared.mappingVersion < TEMPLATE_VERSION) {
     log.warn({ index: index.name, mappingVersion: prepared.mappingVersion, current: TEMPLATE_VERSION }, 'the index has an older mapping: "cis index-migrate" moves it to the current one without stopping the workers');
@@ -58,8 +67,6 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   if (settings.initialLoad && (await applyIndexSettings(osClient, index.name, INITIAL_LOAD))) {
     log.info({ index: index.name, ...INITIAL_LOAD }, 'initial-load settings applied; run "cis index-settings --restore" when the load is done');
   }
-  const failures = new OpenSearchFailureStore(osClient, settings.opensearch.statusIndex);
-  await failures.prepare();
 
   const stack = composePipeline(settings.extraction, { embedder: embedder ?? null });
   const source = await S3Source.open(s3, { bucket: settings.bucket, ...settings.download, tempRoot: settings.download.tempRoot });
