@@ -57,7 +57,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   const failures = new OpenSearchFailureStore(osClient, settings.opensearch.statusIndex);
   await failures.prepare();
 
-  const stack = composePipeline(settings.extraction, { embedder: embedder ?? null });
+  const stack = composePipeline(settings.extraction, { embedder: embedder ?? null, concurrency: settings.filesInFlight });
   const source = await S3Source.open(s3, { bucket: settings.bucket, ...settings.download, tempRoot: settings.download.tempRoot });
   const queue = new SqsQueue(sqs, {
     queueUrl: settings.queueUrl,

@@ -39,7 +39,8 @@ async function runIndex(dirArg: string, opts: IndexOptions): Promise<void> {
   const abort = new AbortController();
   const onSignal = () => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-  const stack = composePipeline(settings);
+  const concurrency = opts.concurrency ?? settings.ocr.threads * 2;
+  const stack = composePipeline(settings, { concurrency });
   try {
     const boundRoot = index.getMeta('root');
     if (boundRoot && boundRoot !== root) {
@@ -52,7 +53,7 @@ async function runIndex(dirArg: string, opts: IndexOptions): Promise<void> {
       excludePaths: [db, `${db}-wal`, `${db}-shm`, `${db}-journal`],
       index,
       pipeline: stack.pipeline,
-      concurrency: opts.concurrency ?? settings.ocr.threads * 2,
+      concurrency,
       force: opts.force,
       signal: abort.signal,
       onProgress: progress.update,
