@@ -9,3 +9,8 @@ export function formatBytes(bytes: number): string {
   }
   return `${unit === 0 ? value : value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
 }
+
+/** Pixel counts for messages people read: 0.5 megapixels, 625 megapixels. */
+export function megapixels(pixels: number): string {
+  return `${(pixels / 1e6).toFixed(pixels < 1e7 ? 1 : 0)} megapixels`;
+}
