@@ -103,8 +103,10 @@ function humanSummary(s: IndexRunSummary, db: string): string {
   const lines = [
     `${s.files} files in ${s.seconds} s (${s.filesPerMin} files/min): ${s.indexed} indexed` +
       `${s.metadataOnly ? ` (${s.metadataOnly} by metadata only)` : ''}, ${s.skipped} unchanged, ` +
-      `${s.failed.length} failed, ${s.removed} removed; ${s.ocrPages} pages OCR'd`,
+      `${s.failed.length} failed, ${s.removed} removed; ${s.ocrPages} pages OCR'd` +
+      `${s.skippedEntries.length ? `; ${s.skippedEntries.length} entries not files, skipped` : ''}`,
     ...s.failed.map((f) => `  failed: ${f.path}: ${f.reason}`),
+    ...s.skippedEntries.map((f) => `  skipped: ${f.path}: ${f.reason}`),
     'stage        p50 ms    p95 ms   total ms',
     ...Object.entries(s.stages).map(
       ([stage, t]) => `${stage.padEnd(10)} ${fmt(t.p50Ms)} ${fmt(t.p95Ms)} ${fmt(t.totalMs, 10)}`,
