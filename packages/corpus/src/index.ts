@@ -6,3 +6,4 @@ export { containsWord, orderFreeCer, squash } from './text/match';
 export { generatorVersion } from './version';
 export { MissingSystemPackageError, requireDebianPackage } from './system';
 export { repoRoot } from './paths';
+export * from './hostile';

@@ -3,7 +3,9 @@
  * tests (`extractorModules`): each one stands for a way a real parser goes wrong on hostile
  * input. The file's name carries the parameters, e.g. `ms=1500`.
  */
+import sharp from 'sharp';
 import { UnreadableFileError } from '../../src/core/errors';
+import { loadPdfjs } from '../../src/pipeline/extract/pdf/pdfjs';
 import type { ExtractInput, Extraction, Extractor } from '../../src/core/types';
 
 const MiB = 1024 * 1024;
@@ -75,6 +77,15 @@ export const extractors: Extractor[] = [
     for (let i = 0; i < param(input, 'mb', 100) / 16; i++) kept.push(Buffer.alloc(16 * MiB, 1));
     await sleep(param(input, 'ms', 1000));
     return result(`held ${kept.length * 16} MiB`);
+  }),
+  // Loads what real extractors load (pdf.js with its canvas, sharp), then uses `mb` of memory:
+  // the budget is for parsing, not eaten by what libraries reserve and never touch.
+  make('test-headroom', async (input) => {
+    await loadPdfjs();
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const kept: Buffer[] = [];
+    for (let i = 0; i < param(input, 'mb', 100) / 16; i++) kept.push(Buffer.alloc(16 * MiB, 1));
+    return result(`used ${kept.length * 16} MiB`);
   }),
   // Native code dying on its own (a segfault in a decoder), far from any memory limit.
   make('test-abort', async () => {

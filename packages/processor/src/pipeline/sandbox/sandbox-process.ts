@@ -59,6 +59,10 @@ export class SandboxProcess {
     this.proc = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'prlimit', `--data=${opts.memoryBytes}`, '--', ...node], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
+      // @napi-rs/canvas (loaded with pdf.js) allocates through mimalloc, which by default commits
+      // a 1 GiB arena up front: untouched, yet counted by RLIMIT_DATA, it would leave a 1.25 GiB
+      // budget with 200 MiB. Reserved without committing, it counts only as it is used.
+      env: { ...process.env, MIMALLOC_ARENA_EAGER_COMMIT: '0' },
     });
     for (const stream of ['stdout', 'stderr'] as const) {
       this.proc[stream]?.setEncoding('utf8');

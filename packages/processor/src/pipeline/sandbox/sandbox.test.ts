@@ -126,6 +126,13 @@ describe('ExtractionSandbox', () => {
     await expect(s.run(byName('test-echo'), input('next'), context())).resolves.toMatchObject({ text: expect.stringMatching(/^echo next/) });
   }, 60_000);
 
+  it('leaves the budget to parsing: libraries loaded (pdf.js, its canvas, sharp) do not eat it', async () => {
+    // At budgets above 1 GiB, the canvas library's allocator would commit a 1 GiB arena up front
+    // (counted by RLIMIT_DATA though never touched) unless told not to (sandbox-process.ts).
+    const s = open({ memoryBytes: 1536 * MiB, totalMemoryBytes: 2048 * MiB });
+    await expect(s.run(byName('test-headroom'), input('mb=768'), context())).resolves.toMatchObject({ text: 'used 768 MiB' });
+  }, 60_000);
+
   it('reports a process that crashed far from its memory budget as a crash', async () => {
     const s = open();
     const err = await s.run(byName('test-abort'), input('x'), context()).catch((e: unknown) => e);
