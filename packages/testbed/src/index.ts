@@ -5,3 +5,4 @@ export { LIMITS as TITAN_LIMITS } from './bedrock/request';
 export { up, down, status, TestbedStartError } from './control';
 export { RESOURCES } from './layout';
 export { startMoto, MOTO_ACCOUNT_ID, MotoUnavailableError, type MotoServer } from './moto';
+export { PeakRssSampler, treeRss } from './rss';

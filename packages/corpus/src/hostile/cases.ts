@@ -47,11 +47,16 @@ export function hostileCases(scale: HostileScale = 'full'): HostileCase[] {
       what: `a real workbook hiding a ${full ? '1.5 GB' : '300 MB'} part of zeros (exceljs reads every part)`,
       make: async () => xlsxWithHiddenPart((await toXlsx(businessDocument('hostile-xlsx', 'en', 'invoice'))).data, 'customXml/item9.bin', full ? 1_500_000_000 : 300_000_000),
     },
+    {
+      path: 'pdf/encrypted-huge-mask.pdf',
+      what: `the huge-mask PDF encrypted with an empty user password: it opens without one, but its objects cannot be inspected before pdf.js decodes them (only the process's memory cap stops it)`,
+      make: async () => encryptPdf(await pdfHugeMask(side, side, 'caption of the encrypted mask'), '', 'hostile-owner'),
+    },
     // Cases handled before issue 16, kept as the regression set.
     { path: 'office/lying-size.docx', what: 'document.xml declares 1 KB and inflates to 100 MB (zip bomb)', make: () => docxLyingSize(100_000_000, 1000) },
     { path: 'office/billion-laughs.docx', what: 'nested entity definitions expanding to 10⁹ "lol"s', make: () => docxBillionLaughs(9) },
     { path: 'office/deep-nesting.docx', what: 'content controls nested 100,000 deep', make: () => docxDeepNesting(100_000) },
-    { path: 'archives/zeros.zip', what: 'a zip of 1 GB of zeros (no reader opens archives)', make: () => zipOfZeros(full ? 1_000_000_000 : 200_000_000) },
+    { path: 'archives/zeros.zip', what: `a zip of ${full ? '1 GB' : '200 MB'} of zeros (no reader opens archives)`, make: () => zipOfZeros(full ? 1_000_000_000 : 200_000_000) },
     { path: 'pdf/truncated.pdf', what: 'a PDF cut to its first 30%', make: async () => (await truncatedPdf('hostile-truncated')).data },
     { path: 'pdf/encrypted.pdf', what: 'a PDF with a user password', make: async () => encryptPdf((await bornDigitalPdf('hostile-encrypted', 'en', 'letter', 'standard')).data, 'secret') },
     { path: 'pdf/xref-loop.pdf', what: 'a trailer whose /Prev points at its own xref table', make: async () => pdfXrefLoop('xref loop caption') },
