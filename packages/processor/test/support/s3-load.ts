@@ -22,7 +22,9 @@ export async function listFiles(root: string): Promise<string[]> {
 /** Uploads files (relative paths under root) to bucket/prefix + path. */
 export async function uploadFiles(s3: S3Client, bucket: string, root: string, paths: string[], prefix: string): Promise<void> {
   await forEachConcurrent(paths, 8, async (p) => {
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${p}`, Body: await readFile(join(root, p)) }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${p}`, Body: await readFile(join(root, p)) })).catch((err: unknown) => {
+      throw new Error(`upload of ${prefix}${p} failed: ${String(err)} (${JSON.stringify((err as { $metadata?: unknown }).$metadata)})`, { cause: err });
+    });
   });
 }
 

@@ -103,5 +103,9 @@ process.on('unhandledRejection', fatal);
 
 // The supervisor is gone (it also kills this process on its own death: setpriv --pdeathsig).
 process.on('disconnect', () => process.exit(0));
+// Stopping is the supervisor's decision: a SIGTERM to the whole service (systemd stops a unit's
+// cgroup that way) or a Ctrl-C to the terminal's process group must not fail the file in progress
+// while the supervisor drains; it ends this process itself.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => undefined);
 
 send({ type: 'ready' });

@@ -168,6 +168,16 @@ describe('ExtractionSandbox', () => {
     await expect(s.run(byName('test-echo'), input('next'), context())).resolves.toMatchObject({ text: expect.stringMatching(/^echo next/) });
   }, 60_000);
 
+  it('keeps parsing through a SIGTERM sent to every process (systemd stopping the service): stopping is the supervisor\'s call', async () => {
+    const s = open();
+    await s.run(byName('test-echo'), input('warm-up'), context());
+    const [pid] = s.processIds;
+    const running = s.run(byName('test-pages'), input('pages=1 ms=1500'), context());
+    setTimeout(() => process.kill(pid!, 'SIGTERM'), 300);
+    await expect(running).resolves.toMatchObject({ text: 'paged' });
+    expect(s.processIds).toEqual([pid]);
+  }, 60_000);
+
   it('leaves no process behind: on close, and when the main process itself is killed', async () => {
     const s = open();
     await s.run(byName('test-echo'), input('x'), context());

@@ -53,6 +53,10 @@ export function verdictOnExit(exit: Exit, killedFor: KillCause | undefined, ctx:
   // SIGKILL that the supervisor did not send: the kernel's OOM killer (oom_score_adj 1000 makes these processes its first pick).
   if (exit.signal === 'SIGKILL') return overMemory(ctx.budgets, 'killed by the system, out of memory');
   if ((crashed || exit.code === 70) && (nearBudget || ALLOCATION_FAILURE.test(ctx.output))) return overMemory(ctx.budgets, describeExit(exit));
+  // Stopped from outside (an operator, a test harness): nothing is known about the file.
+  if (exit.signal !== null && !CRASH_SIGNALS.has(exit.signal)) {
+    return new RetryableError(`the extraction process was stopped from outside (${describeExit(exit)})`);
+  }
   const last = ctx.output.trim().split('\n').filter(Boolean).slice(-1)[0]?.trim().slice(0, 300);
   return new Error(`the extraction process crashed (${describeExit(exit)})${last ? `: ${last}` : ''}`);
 }
