@@ -24,6 +24,7 @@ const commandModules: Record<string, () => CommandModule> = {
   worker: () => require('./commands/worker') as typeof import('./commands/worker'),
   failures: () => require('./commands/failures') as typeof import('./commands/failures'),
   'index-settings': () => require('./commands/index-settings') as typeof import('./commands/index-settings'),
+  'prune-ids': () => require('./commands/prune-ids') as typeof import('./commands/prune-ids'),
   scan: () => require('./commands/scan') as typeof import('./commands/scan'),
 };
 
