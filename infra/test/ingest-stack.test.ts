@@ -173,6 +173,15 @@ describe('launch template', () => {
     expect(script).toContain('systemctl enable --now cis-worker.service');
   });
 
+  it('gives the worker what its extraction sandbox needs: util-linux, a memory cap on the service that leaves it running when the kernel kills an extraction process', () => {
+    const script = userDataText(production().template);
+    expect(script).toMatch(/\ndnf install -y .*\butil-linux\b/);
+    const unit = script.slice(script.indexOf('[Service]'), script.indexOf('[Install]'));
+    expect(unit).toContain('\nMemoryMax=90%\n');
+    // systemd's default (stop) would take the whole service down with one killed extraction process.
+    expect(unit).toContain('\nOOMPolicy=continue\n');
+  });
+
   it('passes the worker its settings from the stack', () => {
     const { stack } = production();
     const queueId = stack.getLogicalId(stack.queues.queue.node.defaultChild as never);

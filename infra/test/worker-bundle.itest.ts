@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../src/synth';
 /**
  * The worker bundle as the fleet runs it (`node cis.js worker` from a folder with no workspace
  * around it) against the testbed's SQS, S3, OpenSearch and Bedrock stand-in: files are
- * downloaded, OCR'd in the bundle's ocr-worker.js threads, indexed, and SIGTERM drains.
+ * downloaded, parsed in the bundle's extract-child.js processes, OCR'd in its ocr-worker.js threads, indexed, and SIGTERM drains.
  */
 const FILES = ['invoice_scan.png', '業務委託契約書.docx'];
 let bundleDir: string;

@@ -66,7 +66,8 @@ export function workerUserData(props: WorkerUserDataProps): ec2.UserData {
     'set -euxo pipefail',
     ...imds,
     `trap 'aws autoscaling set-instance-health --region ${props.region} --instance-id "$(imds instance-id)" --health-status Unhealthy --no-should-respect-grace-period' ERR`,
-    'dnf install -y nodejs20 amazon-cloudwatch-agent unzip logrotate',
+    // util-linux: prlimit and setpriv, with which the worker starts its extraction processes.
+    'dnf install -y nodejs20 amazon-cloudwatch-agent unzip logrotate util-linux',
     `useradd --system --no-create-home --shell /sbin/nologin ${SERVICE_USER}`,
     `install -d -o ${SERVICE_USER} -g ${SERVICE_USER} -m 0750 ${dirOf(p.logFile)} ${p.cacheDir}`,
 
@@ -118,6 +119,12 @@ export function workerUserData(props: WorkerUserDataProps): ec2.UserData {
     `StandardOutput=append:${p.logFile}`,
     `StandardError=append:${p.logFile}`,
     'LimitNOFILE=65536',
+    // Behind the worker's own budgets (CIS_EXTRACT_MEMORY_MB per file, CIS_EXTRACT_TOTAL_MEMORY_MB
+    // for all files, the OCR threads), a cap on the whole service leaves the OS and its agents
+    // room. When it is reached, the kernel kills an extraction process first (the worker sets
+    // their oom_score_adj to 1000), whose file then fails with its reason; the service goes on.
+    'MemoryMax=90%',
+    'OOMPolicy=continue',
     '[Install]',
     'WantedBy=multi-user.target',
     'EOF',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { NativeRun } from './native/baseline';
 import { runOurs, type OursRun } from './ours';
-import { formatComparison, formatMismatches, formatStages, type Side } from './report';
+import { formatComparison, formatIsolation, formatMismatches, formatStages, type Side } from './report';
 import { runMeasured } from './run';
 import { score, type FileOutcome } from './score';
 import { ensureCorpus, ensureTessdata, type Corpus } from './setup';
@@ -58,6 +58,8 @@ async function main(): Promise<void> {
   } else if (ours && !ours.error) {
     process.stdout.write(`${formatStages(ours)}\n${formatMismatches(ours)}\n`);
   }
+  const isolation = ours && !ours.error ? formatIsolation(ours) : undefined;
+  if (isolation) process.stdout.write(`${isolation}\n`);
 
   const last = join(work, 'last.json');
   const oursSummary = oursRaw?.summary && !ours?.error ? oursRaw.summary : undefined;

@@ -66,6 +66,21 @@ export function formatStages(side: Side): string {
   return lines.join('\n');
 }
 
+/**
+ * The extraction sandbox's cost on the normal path: time spent handing files to the extraction
+ * processes and back (IPC, supervision, starting the processes), as a share of the extract stage.
+ */
+export function formatIsolation(side: Side): string | undefined {
+  const iso = side.stages.isolation;
+  const extract = side.stages.extract;
+  if (!iso || !extract || extract.totalMs <= 0) return undefined;
+  return (
+    `${side.name}: isolation overhead (extraction processes: IPC, supervision, start-ups): ` +
+    `p50 ${iso.p50Ms.toFixed(1)} ms per file, total ${(iso.totalMs / 1000).toFixed(2)} s = ${pct(iso.totalMs / extract.totalMs)} of the extract stage ` +
+    `(${(extract.totalMs / 1000).toFixed(1)} s, OCR included)`
+  );
+}
+
 export function formatMismatches(side: Side, limit = 12): string {
   const m = side.accuracy?.outcomes.mismatches ?? [];
   if (m.length === 0) return `${side.name}: every file ended as the manifest expects`;

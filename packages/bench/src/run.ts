@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { PeakRssSampler } from './rss';
+import { PeakRssSampler } from '@cis/testbed';
 
 export interface ProcessRun {
   code: number | null;

@@ -8,3 +8,4 @@ export { MissingSystemPackageError, requireDebianPackage } from './system';
 export { repoRoot } from './paths';
 export { searchCorpus, searchTruth, type SearchCorpus, type SearchDoc, type SearchDocFormat } from './search/corpus';
 export { CATEGORIES, type QueryCategory, type SearchQuery } from './search/queries';
+export * from './hostile';

@@ -2,7 +2,8 @@
  * Builds the worker bundle: a self-contained folder the fleet downloads and runs as
  * `node cis.js worker` (infra/ ships it as an S3 asset hashed by this output).
  *
- *   cis.js, ocr-worker.js   esbuild bundles of the CLI and of the OCR pool's thread file
+ *   cis.js, ocr-worker.js,  esbuild bundles of the CLI, of the OCR pool's thread file and of
+ *   extract-child.js        the extraction sandbox's process
  *   node_modules/           only the native / WASM / data packages that cannot be bundled,
  *                           with their runtime dependencies, pruned of sources and docs
  *   package.json            what went in (versions), for the record
@@ -17,12 +18,14 @@ import { DEFAULT_OUT_DIR, PROCESSOR_DIR } from './paths';
 
 
 /**
- * Bundled entry points: output name → source. Both are required: without ocr-worker.js beside
- * cis.js the OCR pool would look for its TypeScript thread file, which the bundle does not carry.
+ * Bundled entry points: output name → source. All are required: without ocr-worker.js and
+ * extract-child.js beside cis.js, the OCR pool and the extraction sandbox would look for their
+ * TypeScript files, which the bundle does not carry.
  */
 const ENTRIES = [
   { out: 'cis', source: 'src/programs/cli/main.ts' },
   { out: 'ocr-worker', source: 'src/pipeline/ocr/ocr-worker.ts' },
+  { out: 'extract-child', source: 'src/pipeline/sandbox/child-main.ts' },
 ] as const;
 
 /**
@@ -32,7 +35,7 @@ const ENTRIES = [
  * piscina, which starts its own thread file from its package folder.
  */
 const EXTERNAL_ROOTS = ['sharp', 'better-sqlite3', 'sqlite-vec', 'pdfjs-dist', 'tesseract.js', '@tesseract.js-data/jpn', '@tesseract.js-data/eng', 'piscina'];
-/** Never loaded by the bundle (pool.ts only reaches for tsx when ocr-worker.js is missing). */
+/** Never loaded by the bundle (pool.ts and sandbox-process.ts only reach for tsx when their .js entry is missing). */
 const NEVER_LOADED = ['tsx', 'tsx/*'];
 
 /**

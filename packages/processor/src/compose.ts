@@ -3,21 +3,19 @@ import { Pipeline } from './pipeline/pipeline';
 import type { ImageEmbedder } from './core/types';
 import { detectType } from './pipeline/detect/detect';
 import { localImageEmbedder } from './pipeline/embed/local-image';
-import { imageExtractor } from './pipeline/extract/image';
-import { officeExtractors } from './pipeline/extract/office';
-import { pdfExtractor } from './pipeline/extract/pdf';
+import { allExtractors } from './pipeline/extract';
 import { ExtractorRegistry } from './pipeline/extract/registry';
-import { textExtractors } from './pipeline/extract/text';
 import { createOcrPool } from './pipeline/ocr/pool';
+import { ExtractionSandbox } from './pipeline/sandbox/sandbox';
 
 export interface PipelineStack {
   pipeline: Pipeline;
-  /** Stops the OCR threads. */
+  /** Stops the OCR threads and the extraction processes. */
   close(): Promise<void>;
 }
 
 export function defaultExtractors(): ExtractorRegistry {
-  return new ExtractorRegistry([pdfExtractor, imageExtractor, ...officeExtractors, ...textExtractors]);
+  return new ExtractorRegistry(allExtractors);
 }
 
 /**
@@ -25,7 +23,14 @@ export function defaultExtractors(): ExtractorRegistry {
  * this; they differ only in the embedder (local descriptor vs Bedrock) and the index they
  * write to.
  */
-export function composePipeline(settings: ExtractionSettings, opts: { embedder?: ImageEmbedder | null } = {}): PipelineStack {
+export function composePipeline(
+  settings: ExtractionSettings,
+  opts: {
+    embedder?: ImageEmbedder | null;
+    /** Files processed at once (one extraction process each); default 2 × OCR threads. */
+    concurrency?: number;
+  } = {},
+): PipelineStack {
   const ocr = createOcrPool({
     threads: settings.ocr.threads,
     langs: settings.ocr.langs,
@@ -34,6 +39,13 @@ export function composePipeline(settings: ExtractionSettings, opts: { embedder?:
     maxInputPixels: settings.limits.maxPixels,
   });
   const embedder = opts.embedder === null ? undefined : (opts.embedder ?? localImageEmbedder);
-  const pipeline = new Pipeline({ registry: defaultExtractors(), ocr, detect: detectType, limits: settings.limits, embedder });
-  return { pipeline, close: () => ocr.close() };
+  // Untrusted parsing runs in processes of its own, under per-file memory and time budgets.
+  const sandbox = new ExtractionSandbox({ processes: opts.concurrency ?? settings.ocr.threads * 2, ...settings.sandbox });
+  const pipeline = new Pipeline({ registry: defaultExtractors(), ocr, detect: detectType, limits: settings.limits, embedder, runner: sandbox });
+  return {
+    pipeline,
+    close: async () => {
+      await Promise.allSettled([sandbox.close(), ocr.close()]);
+    },
+  };
 }

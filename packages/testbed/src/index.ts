@@ -7,3 +7,4 @@ export { up, down, status, TestbedStartError } from './control';
 export { RESOURCES } from './layout';
 export { startMoto, MOTO_ACCOUNT_ID, MotoUnavailableError, type MotoServer } from './moto';
 export { startControlPlane, type ControlPlane } from './control-plane';
+export { PeakRssSampler, treeRss } from './rss';

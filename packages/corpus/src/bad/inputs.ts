@@ -25,14 +25,14 @@ export function garbage(rng: Rng, size: number): Buffer {
  * Encrypts a PDF with a user password (AES-128; its key derives from the passwords and the ID, unlike AES-256's random key), so that it cannot be opened without one.
  * qpdf's --static-id/--static-aes-iv keep the output the same on every build.
  */
-export function encryptPdf(pdf: Uint8Array, userPassword: string): Buffer {
+export function encryptPdf(pdf: Uint8Array, userPassword: string, ownerPassword = `${userPassword}-owner`): Buffer {
   requireDebianPackage('qpdf', { command: 'qpdf' });
   const dir = mkdtempSync(join(tmpdir(), 'cis-corpus-qpdf-'));
   try {
     const src = join(dir, 'in.pdf');
     const dst = join(dir, 'out.pdf');
     writeFileSync(src, pdf);
-    execFileSync('qpdf', ['--static-id', '--static-aes-iv', '--encrypt', userPassword, `${userPassword}-owner`, '128', '--use-aes=y', '--', src, dst], {
+    execFileSync('qpdf', ['--static-id', '--static-aes-iv', '--encrypt', userPassword, ownerPassword, '128', '--use-aes=y', '--', src, dst], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     return readFileSync(dst);

@@ -17,7 +17,22 @@ describe('extractionSettings', () => {
     expect(s.ocr.taskTimeoutMs).toBe(120_000);
   });
 
+  it('has per-file budgets for the extraction sandbox that fit a c5.xlarge, and reads them', () => {
+    expect(extractionSettings({}).sandbox).toEqual({
+      memoryBytes: 1280 * 1024 * 1024,
+      totalMemoryBytes: 3584 * 1024 * 1024,
+      timeoutMs: 60_000,
+      perPageMs: 2000,
+      maxTimeoutMs: 1_200_000,
+    });
+    const s = extractionSettings({ CIS_EXTRACT_MEMORY_MB: '512', CIS_EXTRACT_TOTAL_MEMORY_MB: '1024', CIS_EXTRACT_TIMEOUT_S: '5' });
+    expect(s.sandbox).toMatchObject({ memoryBytes: 512 * 1024 * 1024, totalMemoryBytes: 1024 * 1024 * 1024, timeoutMs: 5000 });
+  });
+
   it.each([
+    [{ CIS_EXTRACT_MEMORY_MB: '100' }, /CIS_EXTRACT_MEMORY_MB/],
+    [{ CIS_EXTRACT_TIMEOUT_S: '0' }, /CIS_EXTRACT_TIMEOUT_S/],
+    [{ CIS_EXTRACT_MEMORY_MB: '2048', CIS_EXTRACT_TOTAL_MEMORY_MB: '1024' }, /CIS_EXTRACT_TOTAL_MEMORY_MB: 1024 is below CIS_EXTRACT_MEMORY_MB/],
     [{ CIS_OCR_THREADS: 'two' }, /CIS_OCR_THREADS/],
     [{ CIS_OCR_THREADS: '0' }, /CIS_OCR_THREADS/],
     [{ CIS_OCR_LANGS: 'jpn,fra' }, /CIS_OCR_LANGS: expected a comma-separated list/],

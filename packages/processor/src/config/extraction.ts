@@ -1,11 +1,20 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { WORKER_DEFAULTS, WORKER_ENV } from '../contract';
+import { ConfigError } from '../core/errors';
 import type { ExtractLimits, OcrLang } from '../core/types';
 import { optionalNumber, parseSettings } from './parse';
 
 export interface ExtractionSettings {
   limits: ExtractLimits;
+  /** Per-file budgets of the extraction sandbox (pipeline/sandbox). */
+  sandbox: {
+    memoryBytes: number;
+    totalMemoryBytes: number;
+    timeoutMs: number;
+    perPageMs: number;
+    maxTimeoutMs: number;
+  };
   ocr: {
     threads: number;
     langs: OcrLang[];
@@ -15,6 +24,11 @@ export interface ExtractionSettings {
 }
 
 const MiB = 1024 * 1024;
+
+/** Time a paged file earns per page on top of CIS_EXTRACT_TIMEOUT_S: rendering a page for OCR takes about a second here. */
+export const EXTRACT_SECONDS_PER_PAGE = 2;
+/** No file's parsing runs longer than this, however many pages it has. */
+export const EXTRACT_MAX_SECONDS = 20 * 60;
 
 const V = WORKER_ENV;
 const D = WORKER_DEFAULTS;
@@ -30,16 +44,33 @@ const schema = z.object({
   [V.maxPixels]: optionalNumber(z.number().int().min(1_000_000)),
   [V.maxFileMb]: optionalNumber(z.number().positive()),
   [V.maxPages]: optionalNumber(z.number().int().min(1)),
+  // Below ~200 MiB a Node.js process with pdf.js and sharp loaded cannot parse an ordinary file.
+  [V.extractMemoryMb]: optionalNumber(z.number().int().min(200)),
+  [V.extractTotalMemoryMb]: optionalNumber(z.number().int().min(200)),
+  [V.extractTimeoutSeconds]: optionalNumber(z.number().positive().max(EXTRACT_MAX_SECONDS)),
 });
 
 /**
  * Extraction and OCR settings shared by local mode and the AWS worker.
  * Defaults: one OCR thread per core; 120 s per page; engines recycled every 100 pages;
- * 100 megapixels (an A3 page at 600 dpi is 70); 1 GiB files; 2000 pages.
+ * 100 megapixels (an A3 page at 600 dpi is 70); 1 GiB files; 2000 pages; 1.25 GiB and 60 s
+ * (+ 2 s per page) of parsing per file, 3.5 GiB for all files being parsed at once.
  */
 export function extractionSettings(env: NodeJS.ProcessEnv = process.env): ExtractionSettings {
   const s = parseSettings(schema, env, 'extraction settings');
+  const memoryMb = s[V.extractMemoryMb] ?? D.extractMemoryMb;
+  const totalMb = s[V.extractTotalMemoryMb] ?? D.extractTotalMemoryMb;
+  if (totalMb < memoryMb) {
+    throw new ConfigError(`invalid setting ${V.extractTotalMemoryMb}: ${totalMb} is below ${V.extractMemoryMb} (${memoryMb}); all files together need at least one file's budget`);
+  }
   return {
+    sandbox: {
+      memoryBytes: memoryMb * MiB,
+      totalMemoryBytes: totalMb * MiB,
+      timeoutMs: (s[V.extractTimeoutSeconds] ?? D.extractTimeoutSeconds) * 1000,
+      perPageMs: EXTRACT_SECONDS_PER_PAGE * 1000,
+      maxTimeoutMs: EXTRACT_MAX_SECONDS * 1000,
+    },
     limits: {
       maxPixels: s[V.maxPixels] ?? D.maxPixels,
       maxFileBytes: (s[V.maxFileMb] ?? D.maxFileMb) * MiB,

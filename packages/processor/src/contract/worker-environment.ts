@@ -85,6 +85,10 @@ export const WORKER_ENV = {
   maxPixels: 'CIS_MAX_PIXELS',
   maxFileMb: 'CIS_MAX_FILE_MB',
   maxPages: 'CIS_MAX_PAGES',
+  // Per-file budgets of the extraction sandbox (local mode reads the same ones)
+  extractMemoryMb: 'CIS_EXTRACT_MEMORY_MB',
+  extractTotalMemoryMb: 'CIS_EXTRACT_TOTAL_MEMORY_MB',
+  extractTimeoutSeconds: 'CIS_EXTRACT_TIMEOUT_S',
 } as const;
 
 export type WorkerVariable = (typeof WORKER_ENV)[keyof typeof WORKER_ENV];
@@ -148,4 +152,14 @@ export const WORKER_DEFAULTS = {
   /** MiB. */
   maxFileMb: 1024,
   maxPages: 2000,
+  /**
+   * MiB a file's parsing may hold (one extraction process). Sized for a c5.xlarge (8 GiB): 4 OCR
+   * threads take ~3 GiB, the extraction processes share `extractTotalMemoryMb`, the service and
+   * the OS the rest; the fleet's unit caps the whole service (MemoryMax) behind these.
+   */
+  extractMemoryMb: 1280,
+  /** MiB all extraction processes may hold together; above it the largest file is stopped and retried. */
+  extractTotalMemoryMb: 3584,
+  /** Seconds of parsing per file, OCR waits not counted, plus EXTRACT_SECONDS_PER_PAGE per page (config/extraction.ts). */
+  extractTimeoutSeconds: 60,
 } as const satisfies Partial<Record<keyof typeof WORKER_ENV, string | number | boolean>>;

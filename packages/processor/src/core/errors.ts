@@ -4,9 +4,26 @@
  * and retrying would give the same answer.
  */
 export class UnreadableFileError extends Error {
-  override readonly name = 'UnreadableFileError';
+  override readonly name: string = 'UnreadableFileError';
   constructor(
     readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
+  }
+}
+
+/**
+ * The file broke a budget that bounds what one file may cost: memory or time while it was
+ * parsed, or a cheap check before parsing (zip parts, XML elements, pixels). A property of
+ * the file, so a result like any unreadable file; `reason` names the budget, e.g. "over the
+ * memory budget of 1.25 GiB while extracting".
+ */
+export class OverBudgetError extends UnreadableFileError {
+  override readonly name = 'OverBudgetError';
+  constructor(
+    readonly budget: 'memory' | 'time' | 'zip' | 'xml' | 'pixels',
+    reason: string,
     options?: { cause?: unknown },
   ) {
     super(reason, options);

@@ -85,6 +85,11 @@ export interface Extraction {
   ocrMs?: number;
   /** Parts that were skipped and why (pages over the limit, a page that could not be read). */
   notes?: string[];
+  /**
+   * Milliseconds of the extraction spent outside the extractor itself: handing the file to the
+   * extraction sandbox and the result back (IPC and supervision), not parsing or OCR.
+   */
+  isolationMs?: number;
 }
 
 export interface ExtractLimits {
@@ -100,6 +105,11 @@ export interface ExtractContext {
   ocr: OcrService;
   limits: ExtractLimits;
   signal?: AbortSignal;
+  /**
+   * Paged extractors say how many pages they will read once they know: the sandbox's time
+   * budget grows with the page count (see ExtractionRunner).
+   */
+  declarePages?(pages: number): void;
 }
 
 export interface ExtractInput {
@@ -115,7 +125,22 @@ export interface Extractor {
   readonly name: string;
   readonly mimeTypes: readonly string[];
   readonly weight?: number;
+  /**
+   * True for an extractor that reads nothing of the file's content (DocuWorks: metadata only):
+   * it runs in the main process. Every other extractor parses untrusted bytes and runs in the
+   * extraction sandbox, under the per-file memory and time budgets.
+   */
+  readonly inProcess?: boolean;
   extract(input: ExtractInput, ctx: ExtractContext): Promise<Extraction>;
+}
+
+/**
+ * Runs an extractor on one file: in the main process (tests, in-process extractors) or in the
+ * extraction sandbox (pipeline/sandbox), where a file that breaks its memory or time budget
+ * fails alone with an OverBudgetError naming the budget.
+ */
+export interface ExtractionRunner {
+  run(extractor: Extractor, input: ExtractInput, ctx: ExtractContext): Promise<Extraction>;
 }
 
 /** Picks the extractor for a detected type (ExtractorRegistry); the pipeline knows no format itself. */
@@ -133,7 +158,7 @@ export interface ImageEmbedder {
 
 /** The stored form of one file. */
 export interface IndexDocument {
-  /** Stable id: hash of the relative path (or bucket/key). */
+  /** Stable id: hash of the exact relative path (or object key), see core/ids.ts. */
   id: string;
   path: string;
   name: string;
@@ -180,4 +205,4 @@ export interface SearchIndex {
 }
 
 /** Names of the timed stages, in pipeline order. */
-export type StageName = 'fetch' | 'hash' | 'detect' | 'extract' | 'ocr' | 'embed' | 'index';
+export type StageName = 'fetch' | 'hash' | 'detect' | 'extract' | 'ocr' | 'isolation' | 'embed' | 'index';

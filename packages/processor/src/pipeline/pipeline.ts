@@ -8,6 +8,7 @@ import type {
   DetectedType,
   ExtractLimits,
   Extraction,
+  ExtractionRunner,
   ExtractorPicker,
   FileStatus,
   ImageEmbedder,
@@ -25,7 +26,11 @@ export interface PipelineOptions {
   limits: ExtractLimits;
   /** Without one, images are indexed for text only. */
   embedder?: ImageEmbedder;
+  /** Where extractors run; default: in this process (compose.ts wires the extraction sandbox). */
+  runner?: ExtractionRunner;
 }
+
+const inThisProcess: ExtractionRunner = { run: (extractor, input, ctx) => extractor.extract(input, ctx) };
 
 export interface FileJob {
   entry: SourceEntry;
@@ -109,10 +114,11 @@ export class Pipeline {
     const extractor = this.opts.registry.pick(type);
     if (!extractor) return finish(type, 'metadata_only', undefined, `no text reader for ${type.mime}`);
 
+    const runner = this.opts.runner ?? inThisProcess;
     let extraction: Extraction;
     try {
       extraction = await timed(timings, 'extract', () =>
-        extractor.extract({ path: file.path, name, size: file.size, type }, { ocr: this.opts.ocr, limits, signal }),
+        runner.run(extractor, { path: file.path, name, size: file.size, type }, { ocr: this.opts.ocr, limits, signal }),
       );
     } catch (err) {
       if (!isPermanent(err, signal)) throw err;
@@ -121,6 +127,7 @@ export class Pipeline {
       return finish(type, 'failed', undefined, reason);
     }
     if (extraction.ocrMs !== undefined) timings.ocr = extraction.ocrMs;
+    if (extraction.isolationMs !== undefined) timings.isolation = extraction.isolationMs;
     if (extraction.metadataOnlyReason) return finish(type, 'metadata_only', extraction, extraction.metadataOnlyReason);
 
     // Partial extractions are stored with what was left out, so nobody mistakes them for whole.

@@ -1,4 +1,4 @@
-import { paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -22,12 +22,18 @@ export async function listFiles(root: string): Promise<string[]> {
 /** Uploads files (relative paths under root) to bucket/prefix + path. */
 export async function uploadFiles(s3: S3Client, bucket: string, root: string, paths: string[], prefix: string): Promise<void> {
   await forEachConcurrent(paths, 8, async (p) => {
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${p}`, Body: await readFile(join(root, p)) }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${p}`, Body: await readFile(join(root, p)) })).catch((err: unknown) => {
+      throw new Error(`upload of ${prefix}${p} failed: ${String(err)} (${JSON.stringify((err as { $metadata?: unknown }).$metadata)})`, { cause: err });
+    });
   });
 }
 
 export async function putObject(s3: S3Client, bucket: string, key: string, body: Uint8Array | string): Promise<void> {
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+}
+
+export async function deleteObject(s3: S3Client, bucket: string, key: string): Promise<void> {
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 }
 
 /** Upsert messages for every object under the prefix, from a listing, as the scanner makes them. */

@@ -1,4 +1,5 @@
-import { opendir, stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import { lstat, opendir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { errorMessage } from '../../core/errors';
 import type { LocalFile, SourceEntry } from '../../core/types';
@@ -8,9 +9,27 @@ export interface LocalFolderOptions {
   excludePaths?: string[];
   /** Called for a directory or file that cannot be listed, so the run can report it instead of dropping it. */
   onUnlistable?: (relPath: string, reason: string) => void;
+  /** Called for an entry that is not a regular file or a directory (never read), so the run can report it. */
+  onSkipped?: (relPath: string, reason: string) => void;
 }
 
-/** Files under a local folder, recursively; symbolic links are not followed (they can loop). */
+/**
+ * Why an entry that is neither a regular file nor a directory is not indexed. Symbolic links
+ * are not followed: they can loop, or lead out of the folder. A FIFO would block the reader
+ * forever; sockets and devices hold no document.
+ */
+function notAFile(d: Pick<Dirent | Stats, 'isSymbolicLink' | 'isFIFO' | 'isSocket' | 'isBlockDevice' | 'isCharacterDevice'>): string {
+  if (d.isSymbolicLink()) return 'symbolic link: not followed';
+  if (d.isFIFO()) return 'named pipe (FIFO): not a file';
+  if (d.isSocket()) return 'socket: not a file';
+  if (d.isBlockDevice() || d.isCharacterDevice()) return 'device: not a file';
+  return 'not a regular file';
+}
+
+/**
+ * Files under a local folder, recursively. Entries that are not regular files or directories
+ * (symbolic links, FIFOs, sockets, devices) are never opened; each is reported to `onSkipped`.
+ */
 export class LocalFolderSource {
   readonly root: string;
   private readonly excluded: Set<string>;
@@ -41,8 +60,14 @@ export class LocalFolderSource {
     for await (const d of handle) {
       const full = join(dir, d.name);
       if (this.excluded.has(full)) continue;
-      if (d.isDirectory()) subdirs.push(full);
-      else if (d.isFile()) files.push(full);
+      // Some file systems do not report entry types in directory listings: ask them.
+      const kind: Pick<Dirent | Stats, 'isFile' | 'isDirectory'> & Parameters<typeof notAFile>[0] =
+        d.isFile() || d.isDirectory() || d.isSymbolicLink() || d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()
+          ? d
+          : await lstat(full).catch(() => d);
+      if (kind.isDirectory()) subdirs.push(full);
+      else if (kind.isFile()) files.push(full);
+      else this.opts.onSkipped?.(this.rel(full), notAFile(kind));
     }
     // Sorted so that runs, progress and tests see files in a stable order.
     files.sort();

@@ -162,6 +162,23 @@ export class OpenSearchIndex implements SearchIndex {
     }));
   }
 
+  /** Every stored document's id and the object key (or path) it was stored for, page by page (scroll). */
+  async *documentKeys(pageSize = 1000): AsyncGenerator<{ id: string; key: string }> {
+    let res = await this.client.search({ index: this.name, scroll: '2m', body: { size: pageSize, _source: ['s3.key', 'path'], query: { match_all: {} } } });
+    let scrollId = res.body._scroll_id as string | undefined;
+    try {
+      for (;;) {
+        const hits = res.body.hits.hits as Array<{ _id: string; _source?: { path?: string; s3?: { key?: string } } }>;
+        if (hits.length === 0) return;
+        for (const h of hits) yield { id: h._id, key: h._source?.s3?.key ?? h._source?.path ?? '' };
+        res = await this.client.scroll({ body: { scroll_id: scrollId!, scroll: '2m' } });
+        scrollId = (res.body._scroll_id as string | undefined) ?? scrollId;
+      }
+    } finally {
+      if (scrollId) await this.client.clearScroll({ body: { scroll_id: scrollId } }).catch(() => undefined);
+    }
+  }
+
   async count(): Promise<number> {
     const res = await this.client.count({ index: this.name });
     return res.body.count;

@@ -10,17 +10,21 @@ export interface DownloadOptions {
   key: string;
   /** Local file to create; must not exist yet. */
   path: string;
-  /** Size the caller expects (from the queue message); decides between one stream and ranges. */
+  /**
+   * Size the caller expects (from the queue message): only decides between one stream and
+   * ranges. The size that counts is the one S3 answers with.
+   */
   expectedSize: number;
   partBytes: number;
   parallel: number;
   /** Objects at least this large are fetched as `parallel` concurrent ranges of `partBytes`. */
   rangedMinBytes: number;
-  /** Called with the object's real size before its bytes are written; throwing stops the download. */
-  checkSize(size: number): void;
+  /** Called with what S3 says of the object before its bytes are written; throwing stops the download. */
+  checkObject(object: Downloaded): void;
   signal?: AbortSignal;
 }
 
+/** What S3 said of the object (its real size, ETag and last-modified time), never what a message claimed. */
 export interface Downloaded {
   bytes: number;
   etag: string;
@@ -47,8 +51,9 @@ export async function downloadObject(s3: S3Client, opts: DownloadOptions): Promi
   const body = quietAfterUse(first.Body as Readable | undefined);
   try {
     const total = ranged ? totalFromContentRange(first) : Number(first.ContentLength ?? 0);
-    opts.checkSize(total);
     const etag = stripQuotes(first.ETag ?? '');
+    const lastModifiedMs = first.LastModified?.getTime() ?? Date.now();
+    opts.checkObject({ bytes: total, etag, lastModifiedMs });
     // Created empty first (exclusive, owner-only); each range then writes at its own offset.
     await (await open(opts.path, 'wx', 0o600)).close();
     let written = await writeAt(opts.path, body, 0, signal);
@@ -70,7 +75,7 @@ export async function downloadObject(s3: S3Client, opts: DownloadOptions): Promi
       });
     }
     if (written !== total) throw new Error(`s3://${bucket}/${key}: received ${written} of ${total} bytes`);
-    return { bytes: written, etag, lastModifiedMs: first.LastModified?.getTime() ?? Date.now() };
+    return { bytes: written, etag, lastModifiedMs };
   } finally {
     // An unread body holds its socket until it is consumed or destroyed.
     body?.destroy();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { RetryableError, UnreadableFileError } from '../../core/errors';
 import { downloadObject } from './s3-download';
-import { ObjectUnavailableError, S3Source } from './s3-source';
+import { ObjectTooLargeError, ObjectUnavailableError, S3Source } from './s3-source';
 
 /**
  * A minimal S3 GetObject endpoint (path-style, Range, If-Match, NoSuchKey) on 127.0.0.1, so the
@@ -16,6 +16,8 @@ import { ObjectUnavailableError, S3Source } from './s3-source';
  */
 class FakeS3 {
   readonly objects = new Map<string, { body: Buffer; etag: string }>();
+  /** Keys answered with this client error instead (S3's answer to a key it cannot serve). */
+  readonly refused = new Map<string, { status: number; code: string }>();
   readonly requests: Array<{ key: string; range?: string; ifMatch?: string }> = [];
   /** Called before a body is sent; lets a test change the object or stall the response. */
   beforeBody?: (key: string, res: ServerResponse) => Promise<boolean | void>;
@@ -40,12 +42,15 @@ class FakeS3 {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const key = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.split('/').slice(2).join('/'));
+    // The raw path: URL parsing would resolve '..' segments, which S3 keeps as part of the key.
+    const key = decodeURIComponent((req.url ?? '/').split('?')[0]!.split('/').slice(2).join('/'));
     const range = req.headers.range;
     const ifMatch = req.headers['if-match'];
     this.requests.push({ key, range, ifMatch });
+    const refused = this.refused.get(key);
+    if (refused) return xmlError(res, refused.status, refused.code, req.method === 'HEAD');
     const obj = this.objects.get(key);
-    if (!obj) return xmlError(res, 404, 'NoSuchKey');
+    if (!obj) return xmlError(res, 404, 'NoSuchKey', req.method === 'HEAD');
     if (ifMatch && ifMatch.replace(/"/g, '') !== obj.etag) return xmlError(res, 412, 'PreconditionFailed');
     const headers: Record<string, string> = { ETag: `"${obj.etag}"`, 'Last-Modified': new Date(0).toUTCString() };
     let body = obj.body;
@@ -59,14 +64,15 @@ class FakeS3 {
       status = 206;
     }
     res.writeHead(status, { ...headers, ...this.extraHeaders, 'Content-Length': String(body.length) });
+    if (req.method === 'HEAD') return void res.end();
     if ((await this.beforeBody?.(key, res)) === false) return;
     res.end(body);
   }
 }
 
-function xmlError(res: ServerResponse, status: number, code: string): void {
+function xmlError(res: ServerResponse, status: number, code: string, head = false): void {
   res.writeHead(status, { 'Content-Type': 'application/xml' });
-  res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+  res.end(head ? undefined : `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`);
 }
 
 const MiB = 1024 * 1024;
@@ -94,6 +100,7 @@ beforeEach(async () => {
   fake.requests.length = 0;
   fake.beforeBody = undefined;
   fake.extraHeaders = {};
+  fake.refused.clear();
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
@@ -153,14 +160,41 @@ describe('S3Source', () => {
     await source.close();
   });
 
-  it('refuses objects over the cap as an unreadable result, by the queued size or the real one', async () => {
+  it('refuses objects over the cap by the size S3 answers with, whatever the message claimed', async () => {
     fake.put('huge.tif', randomBytes(2048));
+    fake.put('small.txt', Buffer.from('only a few bytes'));
     const source = await open({ maxObjectBytes: 1024 });
-    await expect(source.fetch(entry('huge.tif', 5000))).rejects.toThrow(UnreadableFileError);
-    expect(fake.requests).toHaveLength(0);
-    // The message said 100 bytes; the object has grown since.
-    await expect(source.fetch(entry('huge.tif', 100))).rejects.toThrow(/over the 1 KiB download cap/);
+    // The message said 100 bytes; the object is larger: refused as a result, with S3's own figures.
+    const err = await source.fetch(entry('huge.tif', 100)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ObjectTooLargeError);
+    expect(err).toBeInstanceOf(UnreadableFileError);
+    expect((err as ObjectTooLargeError).reason).toBe('object is 2 KiB, over the 1 KiB download cap');
+    expect((err as ObjectTooLargeError).object).toEqual({ bytes: 2048, etag: fake.objects.get('huge.tif')!.etag, lastModifiedMs: 0 });
+    // A message claiming 2 TB of a small object keeps nobody from reading it.
+    const file = await source.fetch(entry('small.txt', 2 * 1024 ** 4));
+    expect(file.size).toBe(16);
+    await file.release();
     expect(await readdir(source.tempDir)).toEqual([]);
+    await source.close();
+  });
+
+  it('does not retry a request S3 refuses as a client error: a failure with its reason', async () => {
+    fake.refused.set('../../etc/passwd', { status: 400, code: 'InvalidArgument' });
+    const source = await open();
+    const err = await source.fetch(entry('../../etc/passwd', 10)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ObjectUnavailableError);
+    expect((err as ObjectUnavailableError).status).toBe(400);
+    expect((err as ObjectUnavailableError).reason).toMatch(/^S3 refused the request for s3:\/\/bkt\/\.\.\/\.\.\/etc\/passwd \(400 InvalidArgument: /);
+    fake.refused.set('throttled.pdf', { status: 429, code: 'SlowDown' });
+    await expect(source.fetch(entry('throttled.pdf', 10))).rejects.toThrow(RetryableError);
+    await source.close();
+  });
+
+  it('tells what S3 holds under a key (HEAD), and nothing for a missing one', async () => {
+    fake.put('here.txt', Buffer.from('present'));
+    const source = await open();
+    expect(await source.head('here.txt')).toEqual({ bytes: 7, etag: fake.objects.get('here.txt')!.etag, lastModifiedMs: 0 });
+    expect(await source.head('gone.txt')).toBeUndefined();
     await source.close();
   });
 
@@ -195,7 +229,7 @@ describe('S3Source', () => {
       parallel: 1,
       rangedMinBytes: 2 * MiB,
       // The drain arrives after the response headers, before the body is read.
-      checkSize: () => abort.abort(new Error('drain')),
+      checkObject: () => abort.abort(new Error('drain')),
       signal: abort.signal,
     });
     await expect(download).rejects.toThrow(/aborted/);

@@ -1,4 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { errorMessage, RetryableError, UnreadableFileError } from '../../core/er
 import { formatBytes } from '../../core/format';
 import type { LocalFile, SourceEntry } from '../../core/types';
 import { log } from '../../core/log';
-import { downloadObject, httpStatus, ObjectChangedError } from './s3-download';
+import { downloadObject, type Downloaded, httpStatus, ObjectChangedError, stripQuotes } from './s3-download';
 
 export interface S3SourceOptions {
   bucket: string;
@@ -41,6 +41,20 @@ export class ObjectUnavailableError extends Error {
   }
 }
 
+/**
+ * The object is over the download cap: a result (stored by metadata with the reason), carrying
+ * what S3 said of the object, so that the document records S3's size and version, not a message's.
+ */
+export class ObjectTooLargeError extends UnreadableFileError {
+  override readonly name = 'ObjectTooLargeError';
+  constructor(
+    reason: string,
+    readonly object: Downloaded,
+  ) {
+    super(reason);
+  }
+}
+
 const DIR_PREFIX = 'cis-worker-';
 
 /**
@@ -66,22 +80,23 @@ export class S3Source {
   }
 
   /**
-   * Downloads `entry.relPath` (the object key). Throws UnreadableFileError for an object over the
-   * size cap (a result), ObjectUnavailableError when it is gone or forbidden, RetryableError for
-   * anything a retry may fix; an abort rethrows as is.
+   * Downloads `entry.relPath` (the object key). Size, ETag and last-modified time come from S3's
+   * answer, whatever the entry (a queue message) claimed. Throws ObjectTooLargeError for an
+   * object over the size cap (a result), ObjectUnavailableError when S3 refuses the request for
+   * good (gone, forbidden, a key it cannot serve), RetryableError for anything a retry may fix;
+   * an abort rethrows as is.
    */
   async fetch(entry: SourceEntry, signal?: AbortSignal): Promise<S3LocalFile> {
     const { bucket, maxObjectBytes } = this.opts;
     const key = entry.relPath;
-    const checkSize = (size: number) => {
-      if (size > maxObjectBytes) {
-        throw new UnreadableFileError(`object is ${formatBytes(size)}, over the ${formatBytes(maxObjectBytes)} download cap`);
+    const checkObject = (object: Downloaded) => {
+      if (object.bytes > maxObjectBytes) {
+        throw new ObjectTooLargeError(`object is ${formatBytes(object.bytes)}, over the ${formatBytes(maxObjectBytes)} download cap`, object);
       }
     };
-    checkSize(entry.size);
     const path = join(this.tempDir, `${++this.seq}-${randomUUID()}`);
     try {
-      const got = await downloadObject(this.s3, { ...this.opts, bucket, key, path, expectedSize: entry.size, checkSize, signal });
+      const got = await downloadObject(this.s3, { ...this.opts, bucket, key, path, expectedSize: entry.size, checkObject, signal });
       if (entry.etag && got.etag !== entry.etag) {
         // Replaced since it was queued: the current bytes are what the index should hold.
         log.debug({ key, queued: entry.etag, fetched: got.etag }, 'object changed since it was queued');
@@ -96,6 +111,19 @@ export class S3Source {
     } catch (err) {
       await rm(path, { force: true });
       throw classify(err, bucket, key, signal);
+    }
+  }
+
+  /** What S3 says of the object now (HEAD), or undefined when it does not exist. */
+  async head(key: string, signal?: AbortSignal): Promise<Downloaded | undefined> {
+    const { bucket } = this.opts;
+    try {
+      const out = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+      return { bytes: Number(out.ContentLength ?? 0), etag: stripQuotes(out.ETag ?? ''), lastModifiedMs: out.LastModified?.getTime() ?? Date.now() };
+    } catch (err) {
+      const classified = classify(err, bucket, key, signal);
+      if (classified instanceof ObjectUnavailableError && classified.status === 404) return undefined;
+      throw classified;
     }
   }
 
@@ -115,8 +143,17 @@ function classify(err: unknown, bucket: string, key: string, signal?: AbortSigna
   }
   if (status === 403 || name === 'AccessDenied') return new ObjectUnavailableError(`access denied: ${where}`, 403);
   if (err instanceof ObjectChangedError || status === 416) return new RetryableError(errorMessage(err), { cause: err });
+  // Any other client error is S3 refusing this request as it is (a key it cannot serve, such as
+  // `../../etc/passwd`; a bad argument): a retry would be refused alike.
+  if (status !== undefined && status >= 400 && status < 500 && !RETRYABLE_CLIENT_ERRORS.has(status)) {
+    const code = name && name !== 'Error' && name !== 'UnknownError' ? ` ${name}` : '';
+    return new ObjectUnavailableError(`S3 refused the request for ${where} (${status}${code}: ${errorMessage(err)})`, status);
+  }
   return new RetryableError(`download of ${where} failed: ${errorMessage(err)}`, { cause: err });
 }
+
+/** Client errors that a later try may not meet: request timeout, throttling. */
+const RETRYABLE_CLIENT_ERRORS = new Set([408, 429]);
 
 /** Download directories of workers that died without cleaning up (SIGKILL, OOM, power loss). */
 async function removeOrphanedDirs(root: string): Promise<void> {

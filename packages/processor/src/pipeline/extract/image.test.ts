@@ -59,8 +59,19 @@ async function reasonOf(promise: Promise<unknown>): Promise<string> {
   return err.reason;
 }
 
+/** A page of one grey with a 2×2 mark of the opposite shade in a corner: not blank, and its mean is still about `grey`. */
 function solid(width: number, height: number, grey: number) {
-  return sharp({ create: { width, height, channels: 3, background: { r: grey, g: grey, b: grey } } });
+  const mark = grey < 128 ? 255 : 0;
+  return sharp({ create: { width, height, channels: 3, background: { r: grey, g: grey, b: grey } } }).composite([
+    { input: { create: { width: 2, height: 2, channels: 3, background: { r: mark, g: mark, b: mark } } }, left: 0, top: 0 },
+  ]);
+}
+
+/** A TIFF of `count` grey pages of width × height, written as one strip (fast to make). */
+async function manyPageTiff(count: number, width: number, height: number, mark: (page: number) => boolean): Promise<Buffer> {
+  const raw = Buffer.alloc(width * height * count, 128);
+  for (let p = 0; p < count; p++) if (mark(p)) raw.fill(0, p * width * height, p * width * height + width * 3);
+  return sharp(raw, { raw: { width, height: height * count, channels: 1, pageHeight: height } }).tiff({ compression: 'lzw' }).toBuffer();
 }
 
 /** A PNG that is only a header claiming width × height (and an empty image stream). */
@@ -124,6 +135,30 @@ describe('imageExtractor', () => {
     expect(capped.result.pages).toBe(3);
     expect(capped.result.text.split(PAGE_SEPARATOR)).toEqual(['mean 30', 'mean 120']);
     expect(capped.result.notes).toEqual(['page 3 not extracted: over the limit of 2 pages']);
+  });
+
+  it('reads a TIFF of thousands of small pages in batches, not one open per page (quadratic)', async () => {
+    const tiff = await manyPageTiff(3000, 16, 16, (p) => p % 2 === 0);
+    const started = performance.now();
+    const { result, calls } = await extract(tiff, 'image/tiff');
+    // A bound, not a speed figure: one open per page walks the page chain each time (minutes at this length).
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(result.pages).toBe(3000);
+    expect(result.notes).toEqual(['pages 2001–3000 not extracted: over the limit of 2000 pages']);
+    // Every other page is blank: only the marked ones are OCR'd, in order.
+    expect(calls).toHaveLength(1000);
+    expect(result.ocrPages.slice(0, 3)).toEqual([1, 3, 5]);
+    expect(result.ocrPages.at(-1)).toBe(1999);
+    expect(calls.every((c) => c.image.width === 16 && c.image.height === 16)).toBe(true);
+  }, 60_000);
+
+  it('skips OCR for a blank page and for a page too small to hold a character', async () => {
+    const blank = await extract(await sharp({ create: { width: 800, height: 600, channels: 3, background: '#ffffff' } }).png().toBuffer(), 'image/png');
+    expect(blank.calls).toHaveLength(0);
+    expect(blank.result).toMatchObject({ text: '', pages: 1, ocrPages: [] });
+    expect(blank.result.image!.byteLength).toBeGreaterThan(100);
+    const tiny = await extract(await solid(8, 8, 30).png().toBuffer(), 'image/png');
+    expect(tiny.calls).toHaveLength(0);
   });
 
   it('reads WebP and the first frame of a GIF as one page', async () => {

@@ -1,10 +1,10 @@
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import { UnreadableFileError, errorMessage } from '../../core/errors';
-import { formatBytes } from '../../core/format';
+import { formatBytes, megapixels } from '../../core/format';
 import type { ExtractContext, ExtractInput, Extraction, Extractor } from '../../core/types';
 import { log } from '../../core/log';
 import { joinPages, pageLimitNote } from './page-text';
-import { greyPixels } from './grey-pixels';
+import { type GreyPixels, greyPixels } from './grey-pixels';
 
 /**
  * Photos and scans: each page OCR'd in grey (every page of a multi-page TIFF), and a
@@ -33,20 +33,23 @@ export async function extractImage(input: ExtractInput, ctx: ExtractContext): Pr
   const first = await headerOf(input.path, 0, ctx.limits.maxPixels);
   const pageCount = PAGED_FORMATS.has(first.format ?? '') ? (first.pages ?? 1) : 1;
   const toRead = Math.min(pageCount, ctx.limits.maxPages);
+  ctx.declarePages?.(toRead);
 
   const texts: string[] = [];
   const ocrPages: number[] = [];
   let ocrMs = 0;
-  for (let index = 0; index < toRead; index++) {
+  for await (const page of pagesOf(input.path, first, toRead, ctx.limits.maxPixels)) {
     ctx.signal?.throwIfAborted();
-    const header = index === 0 ? first : await headerOf(input.path, index, ctx.limits.maxPixels);
-    const page = await decode(greyPixels(open(input.path, index, ctx.limits.maxPixels).rotate().flatten({ background: '#ffffff' })), index);
+    if (!mayHoldText(page)) {
+      texts.push('');
+      continue;
+    }
     const result = await ctx.ocr.recognize(
       { kind: 'raw', data: page.data, width: page.width, height: page.height, channels: 1 },
-      { dpi: assumedDpi(header, page), signal: ctx.signal },
+      { dpi: assumedDpi(page.header, page), signal: ctx.signal },
     );
     texts.push(result.text);
-    ocrPages.push(index + 1);
+    ocrPages.push(page.index + 1);
     ocrMs += result.ms;
   }
 
@@ -64,6 +67,77 @@ export async function extractImage(input: ExtractInput, ctx: ExtractContext): Pr
     image: await pictureToEmbed(input.path, ctx.limits.maxPixels),
     ...(notes.length > 0 ? { notes } : {}),
   };
+}
+
+/** Pages of a multi-page image read in one go, at most this many pixels together. */
+const BATCH_PIXELS = 16_000_000;
+
+interface PagePixels extends GreyPixels {
+  /** 0-based. */
+  index: number;
+  header: Metadata;
+}
+
+/**
+ * The pages as upright grey pixels. A multi-page TIFF is read in batches (libvips reads
+ * several same-size pages as one tall strip): every open walks the file's chain of page
+ * directories from the start, so opening each of 10 000 pages on its own is quadratic (about
+ * 145 ms an open at that length). Pages are read one at a time where batches cannot be used:
+ * large pages, an orientation to apply, pages of different sizes.
+ */
+async function* pagesOf(path: string, first: Metadata, count: number, maxPixels: number): AsyncGenerator<PagePixels> {
+  const perBatch = Math.max(1, Math.floor(BATCH_PIXELS / ((first.width ?? 1) * (first.height ?? 1))));
+  const upright = (first.orientation ?? 1) === 1;
+  for (let start = 0; start < count; ) {
+    const n = Math.min(perBatch, count - start);
+    const batch = n > 1 && upright ? await readBatch(path, start, n, first, maxPixels).catch(() => undefined) : undefined;
+    if (batch) yield* batch;
+    else {
+      for (let index = start; index < start + n; index++) {
+        const header = index === 0 ? first : await headerOf(path, index, maxPixels);
+        const grey = await decode(greyPixels(open(path, index, maxPixels).rotate().flatten({ background: '#ffffff' })), index);
+        yield { ...grey, index, header };
+      }
+    }
+    start += n;
+  }
+}
+
+/** `n` pages from `start` as one strip, cut into pages; fails when they differ in size (the caller then reads them one by one). */
+async function readBatch(path: string, start: number, n: number, first: Metadata, maxPixels: number): Promise<PagePixels[]> {
+  const { data, info } = await sharp(path, { page: start, pages: n, limitInputPixels: maxPixels, failOn: 'error' })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const pageHeight = info.pageHeight ?? info.height;
+  if (info.channels !== 1 || pageHeight * n !== info.height || info.width !== first.width) throw new Error('pages differ in size');
+  const size = info.width * pageHeight;
+  return Array.from({ length: n }, (_, i) => ({
+    data: data.subarray(i * size, (i + 1) * size),
+    width: info.width,
+    height: pageHeight,
+    index: start + i,
+    header: first,
+  }));
+}
+
+/** Under this many pixels high or wide, an image cannot show a readable character. */
+const MIN_TEXT_SIDE = 10;
+/** A page whose darkest and lightest grey differ by less than this is blank. */
+const BLANK_RANGE = 8;
+
+/** False for pages with nothing to read (blank, or too small for a character): OCR is skipped, the page counts as empty. */
+export function mayHoldText(page: GreyPixels): boolean {
+  if (page.width < MIN_TEXT_SIDE || page.height < MIN_TEXT_SIDE) return false;
+  let min = 255;
+  let max = 0;
+  for (const v of page.data) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (max - min >= BLANK_RANGE) return true;
+  }
+  return false;
 }
 
 function open(path: string, page: number, maxPixels: number) {
@@ -137,10 +211,6 @@ export async function pictureToEmbed(path: string, maxPixels: number): Promise<U
     0,
   );
   return new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength);
-}
-
-function megapixels(pixels: number): string {
-  return `${(pixels / 1e6).toFixed(pixels < 1e7 ? 1 : 0)} megapixels`;
 }
 
 function firstLine(err: unknown): string {

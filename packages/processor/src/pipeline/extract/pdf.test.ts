@@ -173,12 +173,11 @@ describe('pdfExtractor', () => {
     expect(calls[0].dpi).toBeGreaterThan(100);
   });
 
-  it('scales an embedded image down to the pixel cap and adjusts the dpi', async () => {
-    const { calls } = await extract(await mixedPdf([{ scan }]), { maxPixels: 500_000 });
-    const image = rawOf(calls[0]);
-    expect(image.width * image.height).toBeLessThanOrEqual(500_000);
-    expect(image.width).toBeGreaterThan(550);
-    expect(calls[0].dpi).toBeLessThan(121);
+  it('leaves an embedded image over the pixel cap out, with a note, without decoding it', async () => {
+    const { result, calls } = await extract(await mixedPdf([{ scan }, { text: ['After the big scan'] }]), { maxPixels: 500_000 });
+    expect(calls).toHaveLength(0);
+    expect(result.text).toBe(`${PAGE_SEPARATOR}After the big scan`);
+    expect(result.notes).toEqual([expect.stringMatching(/^page 1: image \/\S+ is 1000×1414: not decoded, over the limit of 0\.5 megapixels$/)]);
   });
 
   it('leaves blank pages blank', async () => {

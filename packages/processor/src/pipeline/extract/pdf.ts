@@ -27,7 +27,7 @@ export async function extractPdf(input: ExtractInput, ctx: ExtractContext): Prom
   const bytes = await readFile(input.path);
   ctx.signal?.throwIfAborted();
   const pdfjs = await loadPdfjs();
-  const doc = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const doc = await openPdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { maxImagePixels: ctx.limits.maxPixels });
   const stop = () => void doc.destroy();
   ctx.signal?.addEventListener('abort', stop, { once: true });
   // Opened on the first page that needs OCR, so born-digital files never pay for it; from a
@@ -52,10 +52,12 @@ async function extractPages(
   const started = performance.now();
   const pageCount = doc.numPages;
   const toRead = Math.min(pageCount, ctx.limits.maxPages);
+  ctx.declarePages?.(toRead);
   const texts: string[] = [];
   const ocrPages: number[] = [];
   const notes: string[] = [];
   const unreadable: string[] = [];
+  const leftOut: string[] = [];
   const scanFrom = { embedded: 0, render: 0 };
   let ocrMs = 0;
 
@@ -71,6 +73,7 @@ async function extractPages(
       continue;
     }
     texts.push(result.text);
+    if (result.note) leftOut.push(result.note);
     if (result.scanFrom) {
       ocrPages.push(n);
       ocrMs += result.ocrMs;
@@ -84,6 +87,7 @@ async function extractPages(
     throw new UnreadableFileError(`PDF is damaged: no page could be read (${unreadable[0]})`);
   }
   if (unreadable.length > 0) notes.push(`unreadable pages: ${unreadable.join('; ')}`);
+  notes.push(...leftOut);
   const limitNote = pageLimitNote(pageCount, ctx.limits.maxPages);
   if (limitNote) notes.push(limitNote);
   if (notes.length > 0) log.warn({ path: input.path, notes }, 'PDF partly extracted');

@@ -1,5 +1,6 @@
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { UnreadableFileError, errorMessage } from '../../core/errors';
+import { OverBudgetError, UnreadableFileError, errorMessage } from '../../core/errors';
+import { formatBytes } from '../../core/format';
 
 /**
  * Bounds on what a zip container may make us inflate. Office files are zips of XML; a crafted
@@ -19,6 +20,27 @@ export const OFFICE_ZIP_LIMITS: ZipLimits = {
   maxEntryBytes: 128 * 1024 * 1024,
   maxTotalBytes: 256 * 1024 * 1024,
 };
+
+/** Which parts a reader will inflate, checked by `verify` before the reader meets them. */
+export interface PartsCheck {
+  parts(name: string): boolean;
+  /** Most XML elements all checked markup parts may hold together; more is an OverBudgetError. Default: no limit (counted only). */
+  maxElements?: number;
+}
+
+export interface CheckedParts {
+  /** Bytes the checked parts inflated to. */
+  bytes: number;
+  /** XML elements (start and empty-element tags) in the checked markup parts. */
+  elements: number;
+}
+
+/** Parts holding XML markup, whose element count bounds what a DOM-building reader allocates. */
+const isMarkup = (name: string): boolean => /\.(xml|rels|vml)$/i.test(name);
+
+const LT = 0x3c;
+/** After '<': an end tag, a declaration or processing instruction, a comment or CDATA, none an element. */
+const NOT_AN_ELEMENT = new Set([0x2f, 0x3f, 0x21]);
 
 /**
  * A zip opened for random access by its central directory (yauzl). Reading a part streams it
@@ -64,16 +86,7 @@ export class ZipArchive {
 
   /** Inflates one part, within the per-part and per-container byte limits. */
   async read(name: string): Promise<Buffer> {
-    const entry = this.entries.get(name);
-    if (!entry) throw new UnreadableFileError(`zip container has no part ${name}`);
-    if (entry.uncompressedSize > this.limits.maxEntryBytes) {
-      throw new UnreadableFileError(
-        `zip part ${name} inflates to ${entry.uncompressedSize} bytes (limit ${this.limits.maxEntryBytes})`,
-      );
-    }
-    if (this.inflated + entry.uncompressedSize > this.limits.maxTotalBytes) {
-      throw new UnreadableFileError(`zip container inflates to more than ${this.limits.maxTotalBytes} bytes`);
-    }
+    const entry = this.entry(name);
     this.inflated += entry.uncompressedSize;
     try {
       const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
@@ -87,19 +100,107 @@ export class ZipArchive {
     }
   }
 
+  /** The part's entry, refused when its declared size breaks the per-part or per-container limit. */
+  private entry(name: string): Entry {
+    const entry = this.entries.get(name);
+    if (!entry) throw new UnreadableFileError(`zip container has no part ${name}`);
+    if (entry.uncompressedSize > this.limits.maxEntryBytes) {
+      throw new UnreadableFileError(
+        `zip part ${name} inflates to ${entry.uncompressedSize} bytes (limit ${this.limits.maxEntryBytes})`,
+      );
+    }
+    if (this.inflated + entry.uncompressedSize > this.limits.maxTotalBytes) {
+      throw new UnreadableFileError(`zip container inflates to more than ${this.limits.maxTotalBytes} bytes`);
+    }
+    return entry;
+  }
+
   async readText(name: string): Promise<string> {
     return (await this.read(name)).toString('utf8');
   }
 
   /**
-   * Inflates (and discards) every part whose name passes `filter`, so that a library that
-   * unzips the file itself (mammoth, exceljs) only meets parts whose declared sizes are honest
-   * and within the limits.
+   * Checks the parts a library will unzip by itself (mammoth, exceljs) before it does, cheaply:
+   * their declared sizes against the limits (free: from the central directory), then each part
+   * inflated and discarded as a stream, which yauzl fails when it inflates beyond its declared
+   * size, counting the XML elements of markup parts on the way (a byte scan for '<', about as
+   * fast as inflating). A DOM reader allocates per element, so the count bounds its memory, and
+   * the scan stops as soon as it passes `maxElements`.
    */
-  async verify(filter: (name: string) => boolean): Promise<void> {
-    for (const name of this.entries.keys()) {
-      if (filter(name)) await this.read(name);
+  async verify(check: PartsCheck): Promise<CheckedParts> {
+    const parts = [...this.entries.values()].filter((e) => !e.fileName.endsWith('/') && check.parts(e.fileName));
+    let declared = 0;
+    for (const entry of parts) {
+      if (entry.uncompressedSize > this.limits.maxEntryBytes) {
+        throw new OverBudgetError(
+          'zip',
+          `zip part ${entry.fileName} declares ${formatBytes(entry.uncompressedSize)} inflated, over the budget of ${formatBytes(this.limits.maxEntryBytes)} per part`,
+        );
+      }
+      declared += entry.uncompressedSize;
     }
+    if (declared > this.limits.maxTotalBytes) {
+      throw new OverBudgetError('zip', `zip parts declare ${formatBytes(declared)} inflated, over the budget of ${formatBytes(this.limits.maxTotalBytes)}`);
+    }
+    const max = check.maxElements ?? Number.POSITIVE_INFINITY;
+    const counted: CheckedParts = { bytes: 0, elements: 0 };
+    for (const entry of parts) {
+      const markup = isMarkup(entry.fileName);
+      await this.scan(entry, (chunk) => {
+        counted.bytes += chunk.length;
+        if (!markup) return true;
+        for (let i = chunk.indexOf(LT); i !== -1; i = chunk.indexOf(LT, i + 1)) {
+          if (!NOT_AN_ELEMENT.has(chunk[i + 1] as number)) counted.elements++;
+        }
+        return counted.elements <= max;
+      });
+      if (counted.elements > max) {
+        throw new OverBudgetError('xml', `more than ${max.toLocaleString('en-US')} XML elements (counted up to ${entry.fileName}), over the budget for this format`);
+      }
+    }
+    return counted;
+  }
+
+  /** Streams a part's inflated bytes to `take` until it returns false or the part ends. */
+  private async scan(entry: Entry, take: (chunk: Buffer) => boolean): Promise<void> {
+    try {
+      const stream = await new Promise<NodeJS.ReadableStream & { destroy(): void }>((resolve, reject) =>
+        this.zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s as NodeJS.ReadableStream & { destroy(): void }))),
+      );
+      for await (const chunk of stream) {
+        if (!take(chunk as Buffer)) {
+          stream.destroy();
+          return;
+        }
+      }
+    } catch (err) {
+      throw new UnreadableFileError(`corrupt zip part ${entry.fileName}: ${errorMessage(err)}`, { cause: err });
+    }
+  }
+
+  /** Streams a part as text (UTF-8), chunk by chunk, within the per-part and per-container limits: for readers that never hold a whole part. */
+  async *streamText(name: string): AsyncGenerator<string> {
+    const entry = this.entry(name);
+    this.inflated += entry.uncompressedSize;
+    const decoder = new TextDecoder('utf-8');
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => this.zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))));
+    } catch (err) {
+      throw new UnreadableFileError(`corrupt zip part ${name}: ${errorMessage(err)}`, { cause: err });
+    }
+    const chunks = stream[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<unknown>;
+      try {
+        next = await chunks.next();
+      } catch (err) {
+        throw new UnreadableFileError(`corrupt zip part ${name}: ${errorMessage(err)}`, { cause: err });
+      }
+      if (next.done) break;
+      yield decoder.decode(next.value as Buffer, { stream: true });
+    }
+    yield decoder.decode();
   }
 
   close(): void {

@@ -25,6 +25,7 @@ const commandModules: Record<string, () => CommandModule> = {
   failures: () => require('./commands/failures') as typeof import('./commands/failures'),
   'index-settings': () => require('./commands/index-settings') as typeof import('./commands/index-settings'),
   'index-migrate': () => require('./commands/index-migrate') as typeof import('./commands/index-migrate'),
+  'prune-ids': () => require('./commands/prune-ids') as typeof import('./commands/prune-ids'),
   scan: () => require('./commands/scan') as typeof import('./commands/scan'),
 };
 

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pipeline } from '../../pipeline/pipeline';
 import type { DetectedType, Extractor, OcrService } from '../../core/types';
 import { ExtractorRegistry } from '../../pipeline/extract/registry';
 import { SqliteIndex } from '../../adapters/sqlite/sqlite-index';
-import { fileId } from '../../core/ids';
+import { fileId, legacyFileId } from '../../core/ids';
 import { indexFolder, removeVanished } from './folder-indexer';
 
 const noOcr: OcrService = { recognize: async () => Promise.reject(new Error('unused')), close: async () => {} };
@@ -80,6 +80,56 @@ describe('indexFolder', () => {
     expect(extracted).toEqual(['a.txt']);
     expect((await index.search('changed')).map((h) => h.path)).toEqual(['a.txt']);
     expect(await index.count()).toBe(3);
+  });
+
+  it('stores names that differ only in normal form or by a backslash as different documents, and counts what it stored', async () => {
+    const nfc = 'ガイド.txt';
+    writeFileSync(join(root, nfc), 'guide in NFC');
+    writeFileSync(join(root, nfc.normalize('NFD')), 'guide in NFD');
+    mkdirSync(join(root, 'x'));
+    writeFileSync(join(root, 'x', 'y.txt'), 'y in folder x');
+    writeFileSync(join(root, 'x\\y.txt'), 'a name with a backslash');
+    const s = await run();
+    expect(s).toMatchObject({ files: 8, indexed: 7, failed: [expect.objectContaining({ path: '請求書/old/c.txt' })] });
+    // What the summary counts is what the index holds: every file, the failed one by its metadata.
+    expect(await index.count()).toBe(s.indexed + s.failed.length);
+    const paths = (await index.allDocs()).map((d) => d.path);
+    expect(paths).toEqual(expect.arrayContaining([nfc, nfc.normalize('NFD'), 'x/y.txt', 'x\\y.txt']));
+    for (const words of ['NFC', 'NFD', 'folder', 'backslash']) expect(await index.search(words)).toHaveLength(1);
+    // A second run finds all four unchanged.
+    expect(await run()).toMatchObject({ files: 8, skipped: 8, indexed: 0, removed: 0 });
+  });
+
+  it('reports symbolic links and FIFOs as skipped entries, never opening them', async () => {
+    symlinkSync(join(root, 'a.txt'), join(root, 'link-to-a.txt'));
+    symlinkSync('/nonexistent/target', join(root, 'dangling.txt'));
+    symlinkSync(root, join(root, 'loop'));
+    execFileSync('mkfifo', [join(root, 'pipe.txt')]);
+    const s = await run();
+    expect(s.files).toBe(4);
+    expect(s.skippedEntries).toEqual([
+      { path: 'dangling.txt', reason: 'symbolic link: not followed' },
+      { path: 'link-to-a.txt', reason: 'symbolic link: not followed' },
+      { path: 'loop', reason: 'symbolic link: not followed' },
+      { path: 'pipe.txt', reason: 'named pipe (FIFO): not a file' },
+    ]);
+    expect(await index.count()).toBe(4);
+  });
+
+  it('replaces documents stored under ids of the earlier scheme (normalised paths) on the next run', async () => {
+    const nfd = 'ガイド.txt'.normalize('NFD');
+    writeFileSync(join(root, nfd), 'guide in NFD');
+    await run();
+    // As an earlier version stored it: under the id of the NFC form.
+    const stored = (await index.allDocs()).find((d) => d.path === nfd)!;
+    await index.remove([stored.id]);
+    await index.upsert([
+      { id: legacyFileId(nfd), path: nfd, name: nfd, size: 1, mtime: '2026-01-01T00:00:00.000Z', sha256: 'old', mime: 'text/plain', kind: 'text', pages: 1, text: 'old', ocrPages: [], status: 'indexed', indexedAt: '2026-01-01T00:00:00.000Z' },
+    ]);
+    const s = await run();
+    expect(s).toMatchObject({ indexed: 1, removed: 1 });
+    const ids = (await index.allDocs()).filter((d) => d.path === nfd).map((d) => d.id);
+    expect(ids).toEqual([fileId(nfd)]);
   });
 
   it('reports a directory it cannot list, and goes on', async () => {

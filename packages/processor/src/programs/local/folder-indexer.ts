@@ -17,6 +17,8 @@ export interface IndexRunSummary {
   /** Unchanged since the last run. */
   skipped: number;
   failed: Array<{ path: string; reason: string }>;
+  /** Entries that are not regular files (symbolic links, FIFOs, sockets, devices): never read, not indexed. */
+  skippedEntries: Array<{ path: string; reason: string }>;
   /** Documents whose files disappeared from the folder. */
   removed: number;
   ocrPages: number;
@@ -57,6 +59,7 @@ export async function indexFolder(opts: FolderIndexerOptions): Promise<IndexRunS
   const { index, pipeline, signal } = opts;
   const stats = new StageStats();
   const failed: IndexRunSummary['failed'] = [];
+  const skippedEntries: IndexRunSummary['skippedEntries'] = [];
   const unlistable: string[] = [];
   const source = new LocalFolderSource(opts.root, {
     excludePaths: opts.excludePaths,
@@ -64,6 +67,7 @@ export async function indexFolder(opts: FolderIndexerOptions): Promise<IndexRunS
       unlistable.push(path);
       failed.push({ path, reason });
     },
+    onSkipped: (path, reason) => skippedEntries.push({ path, reason }),
   });
   let indexed = 0;
   let metadataOnly = 0;
@@ -133,13 +137,14 @@ export async function indexFolder(opts: FolderIndexerOptions): Promise<IndexRunS
     metadataOnly,
     skipped,
     failed: failed.sort((a, b) => a.path.localeCompare(b.path)),
+    skippedEntries: skippedEntries.sort((a, b) => a.path.localeCompare(b.path)),
     removed,
     ocrPages,
     seconds: Math.round(seconds * 100) / 100,
     filesPerMin: seconds > 0 ? Math.round((total / seconds) * 60 * 10) / 10 : 0,
     stages: stats.summary(),
   };
-  log.info({ source: source.description, ...summary, failed: failed.length }, 'index run finished');
+  log.info({ source: source.description, ...summary, failed: failed.length, skippedEntries: skippedEntries.length }, 'index run finished');
   return summary;
 }
 

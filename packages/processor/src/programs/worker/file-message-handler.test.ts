@@ -7,7 +7,8 @@ import type { FileJob, FileResult } from '../../pipeline/pipeline';
 import type { SourceEntry } from '../../core/types';
 import { serializeFileMessage } from '../../core/file-message';
 import type { QueueMessage } from '../../core/queue';
-import { ObjectUnavailableError, type S3LocalFile } from '../../adapters/s3/s3-source';
+import { ObjectTooLargeError, ObjectUnavailableError, type S3LocalFile } from '../../adapters/s3/s3-source';
+import type { Downloaded } from '../../adapters/s3/s3-download';
 import { MessageRejectedError } from './errors';
 import { FileMessageHandler } from './file-message-handler';
 
@@ -19,13 +20,17 @@ const msg = (body: string): QueueMessage => ({ messageId: 'm1', receiptHandle: '
 const upsert = (key: string, over: Record<string, unknown> = {}) =>
   msg(serializeFileMessage({ v: 1, op: 'upsert', bucket: 'docs', key, size: 5, etag: 'e1', lastModified: '2024-04-01T00:00:00Z', ...over } as never));
 
-function handler(opts: { fetch?: (e: SourceEntry) => Promise<S3LocalFile>; process?: (job: FileJob) => Promise<FileResult>; etag?: string } = {}) {
+function handler(
+  opts: { fetch?: (e: SourceEntry) => Promise<S3LocalFile>; process?: (job: FileJob) => Promise<FileResult>; etag?: string; head?: Downloaded } = {},
+) {
   const fetched: SourceEntry[] = [];
+  const jobs: FileJob[] = [];
   const h = new FileMessageHandler({
     bucket: 'docs',
     reprocess: false,
     lookup: async (id) => (opts.etag ? { id, sha256: 'x', size: 5, status: 'indexed', etag: opts.etag } : undefined),
     source: {
+      head: async () => opts.head,
       fetch: async (e) => {
         fetched.push(e);
         if (opts.fetch) return opts.fetch(e);
@@ -37,7 +42,7 @@ function handler(opts: { fetch?: (e: SourceEntry) => Promise<S3LocalFile>; proce
     pipeline: {
       process:
         opts.process ??
-        (async (job) => ({
+        (async (job) => (jobs.push(job), {
           status: 'indexed',
           ocrPages: 0,
           timings: { hash: 1 },
@@ -45,7 +50,7 @@ function handler(opts: { fetch?: (e: SourceEntry) => Promise<S3LocalFile>; proce
         })),
     },
   });
-  return { h, fetched };
+  return { h, fetched, jobs };
 }
 
 const signal = new AbortController().signal;
@@ -60,10 +65,24 @@ describe('FileMessageHandler', () => {
     await expect(stat(join(dir, '1'))).rejects.toThrow(/ENOENT/);
   });
 
-  it('turns a delete message into a removal', async () => {
+  it('turns a delete message into a removal when S3 no longer holds the object', async () => {
     const { h } = handler();
     const out = await h.handle(msg(serializeFileMessage({ v: 1, op: 'delete', bucket: 'docs', key: 'old.txt' })), signal);
     expect(out).toEqual({ kind: 'remove', key: 'old.txt', id: fileId('old.txt'), timings: {} });
+  });
+
+  it('indexes the object a delete message names when S3 still holds it (S3 is the truth, not the message)', async () => {
+    const { h, fetched } = handler({ head: { bytes: 5, etag: 'e1', lastModifiedMs: Date.parse('2024-04-01T00:00:00Z') } });
+    const out = await h.handle(msg(serializeFileMessage({ v: 1, op: 'delete', bucket: 'docs', key: 'still-here.txt' })), signal);
+    expect(out).toMatchObject({ kind: 'index', key: 'still-here.txt', status: 'indexed' });
+    expect(fetched).toHaveLength(1);
+  });
+
+  it('takes size, ETag and last-modified time (the version) from S3, never from the message', async () => {
+    const { h, jobs } = handler();
+    await h.handle(upsert('report.pdf', { size: 2 * 1024 ** 4, etag: 'forged', lastModified: '2999-01-01T00:00:00Z' }), signal);
+    expect(jobs[0].entry).toEqual({ relPath: 'report.pdf', size: 5, mtimeMs: Date.parse('2024-04-01T00:00:00Z'), etag: 'e1' });
+    expect(jobs[0].s3).toEqual({ bucket: 'docs', key: 'report.pdf', etag: 'e1' });
   });
 
   it('skips a redelivered message whose ETag the index already holds, without downloading', async () => {
@@ -83,10 +102,15 @@ describe('FileMessageHandler', () => {
     expect((err as MessageRejectedError).reason).toMatch(reason);
   });
 
-  it('stores an object over the download cap as a failed document with the reason', async () => {
-    const { h } = handler({ fetch: async () => Promise.reject(new UnreadableFileError('object is 3 GiB, over the 1 GiB download cap')) });
-    const out = await h.handle(upsert('huge.tif', { size: 3 * 1024 ** 3 }), signal);
-    expect(out).toMatchObject({ kind: 'index', status: 'failed', doc: { status: 'failed', reason: /download cap/, size: 3 * 1024 ** 3, name: 'huge.tif' } });
+  it('stores an object over the download cap as a failed document with the reason and S3\'s figures', async () => {
+    const s3Said = { bytes: 3 * 1024 ** 3, etag: 'real', lastModifiedMs: Date.parse('2024-05-01T00:00:00Z') };
+    const { h } = handler({ fetch: async () => Promise.reject(new ObjectTooLargeError('object is 3 GiB, over the 1 GiB download cap', s3Said)) });
+    const out = await h.handle(upsert('huge.tif', { size: 2 * 1024 ** 4, lastModified: '2999-01-01T00:00:00Z', etag: 'forged' }), signal);
+    expect(out).toMatchObject({
+      kind: 'index',
+      status: 'failed',
+      doc: { status: 'failed', reason: /download cap/, size: 3 * 1024 ** 3, name: 'huge.tif', mtime: '2024-05-01T00:00:00.000Z', s3: { etag: 'real' } },
+    });
   });
 
   it('lets a missing object and retryable failures through, still removing the download', async () => {

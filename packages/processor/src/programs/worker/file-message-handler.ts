@@ -1,13 +1,14 @@
 import { basename } from 'node:path';
-import { errorMessage, UnreadableFileError } from '../../core/errors';
+import { errorMessage } from '../../core/errors';
 import { fileId } from '../../core/ids';
 import type { FileJob, FileResult } from '../../pipeline/pipeline';
 import type { StageTimings } from '../../core/timing';
 import type { FileStatus, IndexDocument, IndexedState, SourceEntry } from '../../core/types';
 import { log } from '../../core/log';
-import { parseFileMessage, type UpsertMessage } from '../../core/file-message';
+import { parseFileMessage } from '../../core/file-message';
 import type { QueueMessage } from '../../core/queue';
-import type { S3LocalFile } from '../../adapters/s3/s3-source';
+import { ObjectTooLargeError, type S3LocalFile } from '../../adapters/s3/s3-source';
+import type { Downloaded } from '../../adapters/s3/s3-download';
 import { MessageRejectedError } from './errors';
 
 /** What a message turned into; the worker stores it, then acknowledges the message. */
@@ -23,7 +24,11 @@ export interface MessageHandler {
 
 export interface FileMessageHandlerDeps {
   bucket: string;
-  source: { fetch(entry: SourceEntry, signal?: AbortSignal): Promise<S3LocalFile> };
+  source: {
+    fetch(entry: SourceEntry, signal?: AbortSignal): Promise<S3LocalFile>;
+    /** What S3 holds under the key now; undefined when nothing. */
+    head(key: string, signal?: AbortSignal): Promise<Downloaded | undefined>;
+  };
   pipeline: { process(job: FileJob): Promise<FileResult> };
   /** What the index holds for an id (batched by the caller); undefined when unknown. */
   lookup(id: string): Promise<IndexedState | undefined>;
@@ -35,6 +40,11 @@ export interface FileMessageHandlerDeps {
  * One queue message → one document operation. Messages that cannot be acted on throw
  * MessageRejectedError; an object that is gone throws ObjectUnavailableError (from the source);
  * a file that cannot be read is not an error but a `failed` document with its reason.
+ *
+ * A message is a hint, S3 is the truth: what is stored (size, ETag, last-modified time, and so
+ * the version that orders updates) is what S3 answered, never what the message claims. Anyone
+ * who can send to the queue can claim a date in 2999 or a size of 2 TB; neither can freeze a
+ * document or keep a file from being read. A delete message for an object S3 still holds indexes it.
  */
 export class FileMessageHandler implements MessageHandler {
   constructor(private readonly deps: FileMessageHandlerDeps) {}
@@ -47,14 +57,21 @@ export class FileMessageHandler implements MessageHandler {
       throw new MessageRejectedError(`message is for bucket ${m.bucket}; this worker reads ${this.deps.bucket}`);
     }
     const id = fileId(m.key);
-    if (m.op === 'delete') return { kind: 'remove', key: m.key, id, timings: {} };
+    let claimed = m.op === 'upsert' ? { size: m.size, etag: m.etag } : undefined;
+    if (!claimed) {
+      const present = await this.deps.source.head(m.key, signal);
+      if (!present) return { kind: 'remove', key: m.key, id, timings: {} };
+      log.info({ key: m.key }, 'delete message for an object S3 still holds: indexing it instead');
+      claimed = { size: present.bytes, etag: present.etag };
+    }
 
     const known = await this.deps.lookup(id).catch((err: unknown) => {
       // Not knowing only costs a download: the index may be down for a moment, the bulk writer waits for it.
       log.debug({ key: m.key, err: errorMessage(err) }, 'index state unknown; processing in full');
       return undefined;
     });
-    if (!this.deps.reprocess && known?.etag === m.etag) {
+    // Only a skip follows from the message's ETag: nothing is written on its word.
+    if (!this.deps.reprocess && known?.etag === claimed.etag) {
       return { kind: 'skip', key: m.key, id, why: 'the index holds this ETag already', timings: {} };
     }
 
@@ -62,11 +79,11 @@ export class FileMessageHandler implements MessageHandler {
     const fetchStart = performance.now();
     let file: S3LocalFile;
     try {
-      file = await this.deps.source.fetch({ relPath: m.key, size: m.size, mtimeMs: Date.parse(m.lastModified), etag: m.etag }, signal);
+      file = await this.deps.source.fetch({ relPath: m.key, size: claimed.size, mtimeMs: 0, etag: claimed.etag }, signal);
     } catch (err) {
-      if (!(err instanceof UnreadableFileError)) throw err;
+      if (!(err instanceof ObjectTooLargeError)) throw err;
       timings.fetch = performance.now() - fetchStart;
-      return { kind: 'index', key: m.key, doc: unfetchedDocument(this.deps.bucket, m, id, err.reason), status: 'failed', timings };
+      return { kind: 'index', key: m.key, doc: unfetchedDocument(this.deps.bucket, m.key, err.object, id, err.reason), status: 'failed', timings };
     }
     timings.fetch = performance.now() - fetchStart;
     try {
@@ -90,14 +107,14 @@ export class FileMessageHandler implements MessageHandler {
   }
 }
 
-/** A file refused before download (over the size cap): stored by what the message says about it. */
-function unfetchedDocument(bucket: string, m: UpsertMessage, id: string, reason: string): IndexDocument {
+/** A file refused before download (over the size cap): stored by what S3 said about it. */
+function unfetchedDocument(bucket: string, key: string, object: Downloaded, id: string, reason: string): IndexDocument {
   return {
     id,
-    path: m.key,
-    name: basename(m.key),
-    size: m.size,
-    mtime: new Date(m.lastModified).toISOString(),
+    path: key,
+    name: basename(key),
+    size: object.bytes,
+    mtime: new Date(object.lastModifiedMs).toISOString(),
     sha256: '',
     mime: 'application/octet-stream',
     kind: 'other',
@@ -107,6 +124,6 @@ function unfetchedDocument(bucket: string, m: UpsertMessage, id: string, reason:
     status: 'failed',
     reason,
     indexedAt: new Date().toISOString(),
-    s3: { bucket, key: m.key, etag: m.etag },
+    s3: { bucket, key, etag: object.etag },
   };
 }

@@ -68,7 +68,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     log.info({ index: index.name, ...INITIAL_LOAD }, 'initial-load settings applied; run "cis index-settings --restore" when the load is done');
   }
 
-  const stack = composePipeline(settings.extraction, { embedder: embedder ?? null });
+  const stack = composePipeline(settings.extraction, { embedder: embedder ?? null, concurrency: settings.filesInFlight });
   const source = await S3Source.open(s3, { bucket: settings.bucket, ...settings.download, tempRoot: settings.download.tempRoot });
   const queue = new SqsQueue(sqs, {
     queueUrl: settings.queueUrl,

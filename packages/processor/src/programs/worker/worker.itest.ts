@@ -9,7 +9,7 @@ import { fileId } from '../../core/ids';
 import type { FailureListing } from '../cli/commands/failures';
 import type { WorkerError } from './errors';
 import { queuesEmpty, REPO_ROOT, scenario, startInProcess, storedDocs, waitFor, type Scenario } from '../../../test/support/worker-harness';
-import { putObject, queueCounts, sendBodies, sendMessages, uploadFiles, upsertMessagesFor } from '../../../test/support/s3-load';
+import { deleteObject, putObject, queueCounts, sendBodies, sendMessages, uploadFiles, upsertMessagesFor } from '../../../test/support/s3-load';
 
 const SAMPLES = join(REPO_ROOT, 'samples');
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/corpus/samples.manifest.json'), 'utf8')) as {
@@ -57,8 +57,13 @@ describe('worker on the testbed (in process)', () => {
     worker.on('processing_error', (err) => returned.push(err));
     await waitFor('all messages handled', async () => (await queuesEmpty(s!)).queue === 0, 120_000);
 
-    // A delete message removes the document.
-    await sendMessages(s.sqs, s.queueUrl, [{ v: 1, op: 'delete', bucket: s.tb.bucket, key: `${s.prefix}copy/請求書.pdf` }]);
+    // A delete message removes the document of an object deleted from S3; one for an object S3
+    // still holds (a forged or stale message) removes nothing.
+    await deleteObject(s.s3, s.tb.bucket, `${s.prefix}copy/請求書.pdf`);
+    await sendMessages(s.sqs, s.queueUrl, [
+      { v: 1, op: 'delete', bucket: s.tb.bucket, key: `${s.prefix}copy/請求書.pdf` },
+      { v: 1, op: 'delete', bucket: s.tb.bucket, key: `${s.prefix}議事録.txt` },
+    ]);
     await waitFor('delete handled', async () => (await queuesEmpty(s!)).queue === 0);
     await worker.stop('test done');
     await done;

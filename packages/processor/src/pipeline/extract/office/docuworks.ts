@@ -9,6 +9,8 @@ export const docuworksExtractor: Extractor = {
   name: 'docuworks',
   mimeTypes: DOCUWORKS_MIMES,
   weight: 1,
+  // Reads nothing of the file: no reason to pay for the sandbox.
+  inProcess: true,
   async extract(): Promise<Extraction> {
     return {
       text: '',

@@ -4,7 +4,7 @@ import type { Extraction, Extractor, ExtractInput } from '../../../core/types';
 import { WORDPROCESSING_MIMES } from '../../detect/mime';
 import { normalizeText } from '../../../core/normalize-text';
 import { readRelationships, relationKind } from './ooxml-parts';
-import { WORDPROCESSINGML, partText } from './ooxml-text';
+import { WORDPROCESSINGML, partText, streamedPartText } from './ooxml-text';
 import { capText, isXmlPart, recordedCount, withOfficePackage } from './package';
 import type { ZipArchive } from '../../formats/zip';
 
@@ -12,10 +12,19 @@ import type { ZipArchive } from '../../formats/zip';
 const DEFAULT_MAIN_PART = 'word/document.xml';
 
 /**
+ * mammoth builds a DOM of the whole body at about 2 KB per XML element: beyond this many it
+ * would not fit the extraction's memory budget (1.25 GiB by default). Larger documents are read
+ * by the streaming reader instead (a 300-page contract has ~150 000 elements).
+ */
+export const DOCX_DOM_ELEMENTS = 400_000;
+
+/**
  * Word (.docx, .docm, .dotx, .dotm). mammoth reads the body (paragraphs, tables, lists, text
- * boxes once, tracked deletions left out); headers and footers, which mammoth ignores, are
- * read from their parts. Pages: the count Word recorded in docProps/app.xml, else 1 — Word
- * paginates at display time, so there is nothing else to count.
+ * boxes once, tracked deletions left out); a body with more XML elements than mammoth can hold
+ * within the memory budget is read by the streaming reader instead, which keeps only the text
+ * (a line per paragraph or table cell), and says so in a note. Headers and footers, which
+ * mammoth ignores, are read from their parts. Pages: the count Word recorded in
+ * docProps/app.xml, else 1 — Word paginates at display time, so there is nothing else to count.
  */
 export const docxExtractor: Extractor = {
   name: 'office-docx',
@@ -23,15 +32,25 @@ export const docxExtractor: Extractor = {
   weight: 10,
   async extract(input: ExtractInput): Promise<Extraction> {
     return withOfficePackage(input.path, async (zip) => {
-      await zip.verify(isXmlPart);
+      const { elements } = await zip.verify({ parts: isXmlPart });
       const mainPart = await mainDocumentPart(zip);
-      const body = await readBody(input.path);
+      const notes: string[] = [];
+      let body: string;
+      if (elements > DOCX_DOM_ELEMENTS && zip.has(mainPart)) {
+        body = await streamedPartText(zip.streamText(mainPart), WORDPROCESSINGML);
+        notes.push(
+          `${elements.toLocaleString('en-US')} XML elements, over the ${DOCX_DOM_ELEMENTS.toLocaleString('en-US')} the Word reader holds within the memory budget: the body's text was read by the streaming reader`,
+        );
+      } else {
+        body = await readBody(input.path);
+      }
       const { headers, footers } = await headersAndFooters(zip, mainPart);
       const text = normalizeText([...headers, body, ...footers].join('\n\n'));
       return {
         text: capText(text, input.path),
         pages: (await recordedCount(zip, 'Pages')) ?? 1,
         ocrPages: [],
+        ...(notes.length > 0 ? { notes } : {}),
       };
     });
   },

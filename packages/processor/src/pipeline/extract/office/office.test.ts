@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as CFB from 'cfb';
-import { UnreadableFileError } from '../../../core/errors';
+import { OverBudgetError, UnreadableFileError } from '../../../core/errors';
 import type { ExtractContext, ExtractInput, Extractor } from '../../../core/types';
 import { detectType } from '../../detect/detect';
 import { MIME } from '../../detect/mime';
@@ -18,6 +18,8 @@ import {
   writeXlsx,
 } from '../../../../test/support/office-fixtures';
 import { docuworksExtractor, legacyOfficeExtractor, officeExtractors } from './index';
+import { DOCX_DOM_ELEMENTS } from './docx';
+import { isXmlPart } from './package';
 import { ZipArchive } from '../../formats/zip';
 
 const ctx = {
@@ -141,6 +143,65 @@ describe('unreadable Office files get reasons', () => {
   });
 });
 
+describe('hostile packages end with a reason, cheaply, before a library parses them', () => {
+  it('a workbook hiding a huge part is refused by its declared size, before exceljs reads every part', async () => {
+    const path = await rewriteZip(await writeXlsx(dir), { 'customXml/item9.bin': 'x'.repeat(1000) });
+    await lieAboutSize(path, 'customXml/item9.bin', 1_500_000_000);
+    const started = performance.now();
+    const err = await extract(path, 'hidden.xlsx').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OverBudgetError);
+    expect((err as OverBudgetError).reason).toBe('zip part customXml/item9.bin declares 1.4 GiB inflated, over the budget of 128 MiB per part');
+    // A bound, not a speed claim: nothing was inflated.
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('counts XML elements while inflating and stops at the budget', async () => {
+    const zip = await ZipArchive.open(await writeDocx(dir));
+    try {
+      const { elements, bytes } = await zip.verify({ parts: isXmlPart });
+      expect(elements).toBeGreaterThan(50);
+      expect(bytes).toBeGreaterThan(1000);
+      const err = await zip.verify({ parts: isXmlPart, maxElements: 10 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OverBudgetError);
+      expect((err as OverBudgetError).budget).toBe('xml');
+      expect((err as OverBudgetError).reason).toMatch(/^more than 10 XML elements \(counted up to .+\), over the budget for this format$/);
+    } finally {
+      zip.close();
+    }
+  });
+
+  it('a Word body with more elements than mammoth can hold is read by the streaming reader, with a note', async () => {
+    const paragraphs = Math.ceil(DOCX_DOM_ELEMENTS / 3) + 10;
+    const w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+    const body = `<w:document ${w}><w:body>${'<w:p><w:r><w:t>tiny</w:t></w:r></w:p>'.repeat(paragraphs)}<w:p><w:r><w:t>最後の段落 last paragraph</w:t></w:r></w:p></w:body></w:document>`;
+    const path = await rewriteZip(await writeDocx(dir), { 'word/document.xml': body });
+    const result = await extract(path, 'huge.docx');
+    expect(result.text).toContain('最後の段落 last paragraph');
+    expect(result.text.split('tiny')).toHaveLength(paragraphs + 1);
+    expect(result.notes).toEqual([expect.stringMatching(/^[\d,]+ XML elements, over the 400,000 the Word reader holds within the memory budget: the body's text was read by the streaming reader$/)]);
+    expect(result.text).toContain('株式会社テスト商事'); // the header, still read
+  }, 30_000);
+
+  it('a presentation that lists one slide a million times reads it once, and slides over the page limit are left out', async () => {
+    const path = await writePptx(dir, 'listed.pptx');
+    const zip = await ZipArchive.open(path);
+    const presentation = await zip.readText('ppt/presentation.xml');
+    zip.close();
+    const first = /<p:sldId [^>]*\/>/.exec(presentation)![0];
+    const repeated = presentation.replace(/<p:sldIdLst>[\s\S]*<\/p:sldIdLst>/, `<p:sldIdLst>${first.repeat(1_000_000)}</p:sldIdLst>`);
+    const result = await extract(await rewriteZip(path, { 'ppt/presentation.xml': repeated }), 'million.pptx');
+    expect(result.pages).toBe(1);
+    expect(result.text).toContain('新製品発表会 Product launch');
+    expect(result.notes).toEqual(['the slide list names 1,000,000 slides, 1 of them distinct: each is read once']);
+
+    const type = await detectType(path, 'listed.pptx');
+    const capped = await registry.pick(type)!.extract({ path, name: 'listed.pptx', size: (await stat(path)).size, type }, { ...ctx, limits: { ...ctx.limits, maxPages: 1 } });
+    expect(capped.text).toContain('新製品発表会 Product launch');
+    expect(capped.text).not.toContain('Pricing 価格表');
+    expect(capped.notes).toEqual(['slide 2 not extracted: over the limit of 1 pages']);
+  }, 60_000);
+});
+
 describe('97–2003 Office and DocuWorks: metadata only, with reasons', () => {
   it('stores unencrypted .doc/.xls/.ppt by metadata and says why', async () => {
     const files = [
@@ -206,7 +267,7 @@ describe('real 97–2003 files (written by LibreOffice, see test/fixtures/legacy
   });
 });
 
-/** A copy of the zip at `path` with some parts replaced, written by cfb's zip writer. */
+/** A copy of the zip at `path` with some parts replaced or added, written by cfb's zip writer. */
 async function rewriteZip(path: string, replace: Record<string, string>): Promise<string> {
   const zip = await ZipArchive.open(path);
   const out = CFB.utils.cfb_new();
@@ -215,6 +276,7 @@ async function rewriteZip(path: string, replace: Record<string, string>): Promis
       const content = name in replace ? Buffer.from(replace[name]) : await zip.read(name);
       CFB.utils.cfb_add(out, `/${name}`, content);
     }
+    for (const name of Object.keys(replace).filter((n) => !zip.has(n))) CFB.utils.cfb_add(out, `/${name}`, Buffer.from(replace[name]));
   } finally {
     zip.close();
   }

@@ -49,6 +49,22 @@ const MARKUP_COMPATIBILITY = 'http://schemas.openxmlformats.org/markup-compatibi
  * is not doubled. saxes resolves no external entities, so a part cannot make us read files.
  */
 export function partText(xml: string, markup: TextMarkup): string {
+  const reader = partTextReader(markup);
+  reader.write(xml);
+  return reader.close();
+}
+
+/**
+ * partText for a part read as a stream (ZipArchive.streamText): memory grows with the text
+ * found, not with the markup, whatever the part's size or element count.
+ */
+export async function streamedPartText(chunks: AsyncIterable<string>, markup: TextMarkup): Promise<string> {
+  const reader = partTextReader(markup);
+  for await (const chunk of chunks) reader.write(chunk);
+  return reader.close();
+}
+
+function partTextReader(markup: TextMarkup): { write(chunk: string): void; close(): string } {
   const parser = new SaxesParser({ xmlns: true });
   const out: string[] = [];
   let skipDepth = 0;
@@ -84,10 +100,22 @@ export function partText(xml: string, markup: TextMarkup): string {
     if (skipDepth === 0 && textDepth > 0) out.push(text);
   });
 
-  try {
-    parser.write(xml).close();
-  } catch (err) {
-    throw new UnreadableFileError(`malformed XML in Office part: ${errorMessage(err)}`, { cause: err });
-  }
-  return out.join('');
+  const malformed = (err: unknown) => new UnreadableFileError(`malformed XML in Office part: ${errorMessage(err)}`, { cause: err });
+  return {
+    write(chunk) {
+      try {
+        parser.write(chunk);
+      } catch (err) {
+        throw malformed(err);
+      }
+    },
+    close() {
+      try {
+        parser.close();
+      } catch (err) {
+        throw malformed(err);
+      }
+      return out.join('');
+    },
+  };
 }

@@ -1,11 +1,18 @@
-import ExcelJS, { type Cell, type CellValue, type Worksheet } from 'exceljs';
+import type { Cell, CellValue, Workbook, Worksheet } from 'exceljs';
 import { UnreadableFileError, errorMessage } from '../../../core/errors';
 import type { Extraction, Extractor, ExtractInput } from '../../../core/types';
 import { SPREADSHEET_MIMES } from '../../detect/mime';
 import { normalizeText } from '../../../core/normalize-text';
 import { CELL_SEPARATOR } from '../text';
 import { DRAWINGML, partText } from './ooxml-text';
-import { capText, isXmlPart, withOfficePackage } from './package';
+import { capText, withOfficePackage } from './package';
+
+/**
+ * exceljs holds the whole workbook at about 0.3 KB per XML element, and every part of the
+ * package in memory, media too: beyond this many elements, or the zip limits on all parts,
+ * a workbook would not fit the extraction's memory budget (1.25 GiB by default).
+ */
+export const XLSX_ELEMENTS = 3_000_000;
 
 /**
  * Excel (.xlsx, .xlsm, .xltx, .xltm) with exceljs: every sheet, hidden ones too, under its
@@ -18,7 +25,8 @@ export const xlsxExtractor: Extractor = {
   weight: 10,
   async extract(input: ExtractInput): Promise<Extraction> {
     return withOfficePackage(input.path, async (zip) => {
-      await zip.verify(isXmlPart);
+      // exceljs unzips every part (a hidden 1.5 GB part would be read in full): all are checked.
+      await zip.verify({ parts: () => true, maxElements: XLSX_ELEMENTS });
       const workbook = await readWorkbook(input.path);
       const sheets = workbook.worksheets.map(sheetText);
       const drawings: string[] = [];
@@ -31,7 +39,9 @@ export const xlsxExtractor: Extractor = {
   },
 };
 
-async function readWorkbook(path: string): Promise<ExcelJS.Workbook> {
+async function readWorkbook(path: string): Promise<Workbook> {
+  // Loaded on first use: exceljs alone takes ~200 ms to load, paid by every process that starts.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.readFile(path);

@@ -1,4 +1,5 @@
 import { errorMessage } from '../../../core/errors';
+import { megapixels } from '../../../core/format';
 import type { ExtractContext } from '../../../core/types';
 import { type PaintedImage, paintedImages, placement } from './painted-images';
 import type { PDFDocumentProxy, PDFPageProxy, Pdfjs } from './pdfjs';
@@ -43,6 +44,8 @@ export interface PageResult {
   /** How the OCR'd pixels were obtained. */
   scanFrom?: 'embedded' | 'render';
   ocrMs: number;
+  /** What was left out of the page and why (an image over the pixel limit). */
+  note?: string;
 }
 
 /**
@@ -61,6 +64,13 @@ export async function extractPage(
   const layer = await parsing(textLayer(page));
   const chars = visibleCharCount(layer);
   if (chars >= SPARSE_TEXT_CHARS) return { kind: 'text', text: layer, ocrMs: 0 };
+
+  // Decoding the page's images (operator list, render, the stored JPEG) must stay within the pixel limit.
+  const oversized = (await rawPages?.())?.oversizedImages(page.pageNumber - 1, ctx.limits.maxPixels) ?? [];
+  if (oversized.length > 0) {
+    const note = `page ${page.pageNumber}: ${oversized.join('; ')}: not decoded, over the limit of ${megapixels(ctx.limits.maxPixels)}`;
+    return { kind: chars === 0 ? 'blank' : 'text', text: layer, ocrMs: 0, note };
+  }
 
   const viewport = page.getViewport({ scale: 1 });
   const fromJpeg = await storedJpeg(page, viewport, ctx, rawPages);

@@ -45,8 +45,11 @@ let assets: ReturnType<typeof assetPaths> | undefined;
 /** pdf.js errors that say the document itself is unusable, by their `name`. */
 const PASSWORD_EXCEPTION = 'PasswordException';
 
-/** Opens a PDF held in memory. Unreadable documents become `UnreadableFileError` with a reason. */
-export async function openPdf(data: Uint8Array): Promise<PDFDocumentProxy> {
+/**
+ * Opens a PDF held in memory. Unreadable documents become `UnreadableFileError` with a reason.
+ * Images whose declared size is over `maxImagePixels` are dropped by pdf.js before decoding.
+ */
+export async function openPdf(data: Uint8Array, opts: { maxImagePixels?: number } = {}): Promise<PDFDocumentProxy> {
   const pdfjs = await loadPdfjs();
   assets ??= assetPaths();
   const task = pdfjs.getDocument({
@@ -65,6 +68,7 @@ export async function openPdf(data: Uint8Array): Promise<PDFDocumentProxy> {
     useSystemFonts: false,
     disableFontFace: true,
     enableXfa: false,
+    ...(opts.maxImagePixels !== undefined ? { maxImageSize: opts.maxImagePixels } : {}),
     verbosity: pdfjs.VerbosityLevel.ERRORS,
   });
   try {

@@ -1,4 +1,5 @@
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, decodePDFRawStream, type PDFObject } from 'pdf-lib';
+import { jpegFrameSize } from './jpeg-frame';
 import { type Matrix, multiply } from './painted-images';
 
 /**
@@ -36,6 +37,68 @@ export class RawJpegPages {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Images the page draws (directly or through form XObjects) that pdf.js would decode to more
+   * than `maxPixels`, described for a note. pdf.js's own `maxImageSize` checks only an image's
+   * declared /Width and /Height: it still decodes a huge /SMask or /Mask behind a small image,
+   * and a JPEG whose frame is larger than the PDF declares. Such a page is not decoded at all.
+   */
+  oversizedImages(pageIndex: number, maxPixels: number): string[] {
+    try {
+      if (pageIndex >= this.doc.getPageCount()) return [];
+      const found: string[] = [];
+      this.findOversized(this.doc.getPage(pageIndex).node.Resources(), maxPixels, found, new Set(), 0);
+      return found;
+    } catch {
+      return [];
+    }
+  }
+
+  private findOversized(resources: PDFDict | undefined, maxPixels: number, found: string[], seen: Set<PDFObject>, depth: number): void {
+    const xobjects = resources?.lookupMaybe(PDFName.of('XObject'), PDFDict);
+    if (!xobjects || depth > 8) return;
+    for (const [name, value] of xobjects.entries()) {
+      const stream = value instanceof PDFRef ? this.doc.context.lookup(value) : value;
+      if (!(stream instanceof PDFRawStream) || seen.has(stream)) continue;
+      seen.add(stream);
+      const subtype = stream.dict.get(PDFName.of('Subtype'));
+      if (subtype === PDFName.of('Form')) {
+        this.findOversized(stream.dict.lookupMaybe(PDFName.of('Resources'), PDFDict), maxPixels, found, seen, depth + 1);
+        continue;
+      }
+      if (subtype !== PDFName.of('Image')) continue;
+      const label = `image ${name.asString()}`;
+      const problem = this.oversized(stream, maxPixels, label);
+      if (problem) {
+        found.push(problem);
+        continue;
+      }
+      for (const key of ['SMask', 'Mask']) {
+        const mask = stream.dict.get(PDFName.of(key));
+        const maskStream = mask instanceof PDFRef ? this.doc.context.lookup(mask) : mask;
+        const maskProblem = maskStream instanceof PDFRawStream ? this.oversized(maskStream, maxPixels, `the /${key} of ${label}`) : undefined;
+        if (maskProblem) found.push(maskProblem);
+      }
+    }
+  }
+
+  private oversized(stream: PDFRawStream, maxPixels: number, label: string): string | undefined {
+    const w = stream.dict.lookup(PDFName.of('Width'));
+    const h = stream.dict.lookup(PDFName.of('Height'));
+    const declared = w instanceof PDFNumber && h instanceof PDFNumber ? { width: w.asNumber(), height: h.asNumber() } : undefined;
+    if (declared && declared.width * declared.height > maxPixels) return `${label} is ${declared.width}×${declared.height}`;
+    const filter = stream.dict.lookup(PDFName.of('Filter'));
+    const filters = filter instanceof PDFArray ? filter.asArray() : [filter];
+    if (filters.length === 1 && filters[0] === PDFName.of('DCTDecode')) {
+      const frame = jpegFrameSize(stream.contents);
+      if (frame && frame.width * frame.height > maxPixels) {
+        const claim = declared ? ` (the PDF declares ${declared.width}×${declared.height})` : '';
+        return `${label} is a JPEG of ${frame.width}×${frame.height}${claim}`;
+      }
+    }
+    return undefined;
   }
 
   /** The page's scan when it has exactly the shape above; `viewportTransform` is pdf.js's for the page at scale 1. */

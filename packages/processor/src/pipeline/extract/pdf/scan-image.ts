@@ -94,7 +94,8 @@ export async function toOcrImage(data: PdfImageData, where: Placement, maxPixels
 export async function jpegToOcrImage(jpeg: Uint8Array, size: { width: number; height: number }, where: Placement, maxPixels: number): Promise<PageImage> {
   const scale = Math.min(1, Math.sqrt(maxPixels / (size.width * size.height)));
   const dpi = imageDpi(size.width * scale, size.height * scale, where);
-  const pipeline = sharp(jpeg, { limitInputPixels: false });
+  // The frame's real size was checked against maxPixels (RawJpegPages.oversizedImages); sharp checks again.
+  const pipeline = sharp(jpeg, { limitInputPixels: maxPixels });
   return { image: await uprightGrey(pipeline, size, scale, where), dpi };
 }
 

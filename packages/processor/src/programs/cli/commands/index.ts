@@ -39,7 +39,8 @@ async function runIndex(dirArg: string, opts: IndexOptions): Promise<void> {
   const abort = new AbortController();
   const onSignal = () => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
-  const stack = composePipeline(settings);
+  const concurrency = opts.concurrency ?? settings.ocr.threads * 2;
+  const stack = composePipeline(settings, { concurrency });
   try {
     const boundRoot = index.getMeta('root');
     if (boundRoot && boundRoot !== root) {
@@ -52,7 +53,7 @@ async function runIndex(dirArg: string, opts: IndexOptions): Promise<void> {
       excludePaths: [db, `${db}-wal`, `${db}-shm`, `${db}-journal`],
       index,
       pipeline: stack.pipeline,
-      concurrency: opts.concurrency ?? settings.ocr.threads * 2,
+      concurrency,
       force: opts.force,
       signal: abort.signal,
       onProgress: progress.update,
@@ -102,8 +103,10 @@ function humanSummary(s: IndexRunSummary, db: string): string {
   const lines = [
     `${s.files} files in ${s.seconds} s (${s.filesPerMin} files/min): ${s.indexed} indexed` +
       `${s.metadataOnly ? ` (${s.metadataOnly} by metadata only)` : ''}, ${s.skipped} unchanged, ` +
-      `${s.failed.length} failed, ${s.removed} removed; ${s.ocrPages} pages OCR'd`,
+      `${s.failed.length} failed, ${s.removed} removed; ${s.ocrPages} pages OCR'd` +
+      `${s.skippedEntries.length ? `; ${s.skippedEntries.length} entries not files, skipped` : ''}`,
     ...s.failed.map((f) => `  failed: ${f.path}: ${f.reason}`),
+    ...s.skippedEntries.map((f) => `  skipped: ${f.path}: ${f.reason}`),
     'stage        p50 ms    p95 ms   total ms',
     ...Object.entries(s.stages).map(
       ([stage, t]) => `${stage.padEnd(10)} ${fmt(t.p50Ms)} ${fmt(t.p95Ms)} ${fmt(t.totalMs, 10)}`,

@@ -1,0 +1,1 @@
+export { collidingNames, controlFiles, hostileCases, type ControlFile, type HostileCase, type HostileScale } from './cases';
