@@ -33,12 +33,13 @@ describe('pnpm infra:bootstrap', () => {
   it('bootstraps aws://<account of the credentials>/<region of the environment> with the real CDK CLI, and preflight then passes', async () => {
     // Only moto's endpoint: the integration run's own (the testbed's S3, SQS) would win over AWS_ENDPOINT_URL.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_ENDPOINT_URL')));
-    const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'infra', 'scripts', 'bootstrap.ts'), '-c', 'env=dev'], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'infra', 'scripts', 'bootstrap.ts'), '-c', 'env=dev'], {
       cwd: REPO_ROOT,
       env: { ...env, AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', CDK_HOME: cdkHome },
     });
     expect(stderr).toContain('infra:bootstrap: cdk bootstrap aws://123456789012/ap-northeast-1 (environment dev)');
-    expect(stderr).toMatch(/Environment aws:\/\/123456789012\/ap-northeast-1 bootstrapped/);
+    // The CDK CLI writes its messages to stdout when CI is set (as on CI runners), to stderr otherwise.
+    expect(stdout + stderr).toMatch(/Environment aws:\/\/123456789012\/ap-northeast-1 bootstrapped/);
 
     const ssm = new SSMClient(moto.clientConfig);
     const version = Number((await ssm.send(new GetParameterCommand({ Name: '/cdk-bootstrap/hnb659fds/version' }))).Parameter?.Value);
