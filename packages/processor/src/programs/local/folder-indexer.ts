@@ -144,7 +144,9 @@ export async function indexFolder(opts: FolderIndexerOptions): Promise<IndexRunS
     filesPerMin: seconds > 0 ? Math.round((total / seconds) * 60 * 10) / 10 : 0,
     stages: stats.summary(),
   };
-  log.info({ source: source.description, ...summary, failed: failed.length, skippedEntries: skippedEntries.length }, 'index run finished');
+  // Debug, not info: the caller prints this summary itself (a table, or JSON with --json) on stdout;
+  // at info it was a second copy of the same figures between the table and the shell prompt.
+  log.debug({ source: source.description, ...summary, failed: failed.length, skippedEntries: skippedEntries.length }, 'index run finished');
   return summary;
 }
 
