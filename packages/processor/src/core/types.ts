@@ -90,7 +90,43 @@ export interface Extraction {
    * extraction sandbox and the result back (IPC and supervision), not parsing or OCR.
    */
   isolationMs?: number;
+  /** What the file says about itself (document properties, EXIF, mail headers). */
+  fields?: DocumentFields;
 }
+
+/**
+ * Descriptive fields a file carries about itself, as search pages filter on them: document
+ * properties (PDF Info/XMP, Office docProps), EXIF of photos, the headers of a mail. Dates are
+ * ISO 8601. Absent when the file does not say.
+ */
+export interface DocumentFields {
+  title?: string;
+  author?: string;
+  subject?: string;
+  keywords?: string;
+  /** The application that made the file (PDF Creator/Producer, Office Application). */
+  creatorTool?: string;
+  lastModifiedBy?: string;
+  company?: string;
+  created?: string;
+  modified?: string;
+  /** Photos: when the picture was taken (EXIF DateTimeOriginal). */
+  takenAt?: string;
+  cameraMake?: string;
+  cameraModel?: string;
+  /** EXIF orientation 1–8 as recorded; the pixels are read upright whatever it says. */
+  orientation?: number;
+  /** Only when CIS_EXIF_GPS allows it (privacy). */
+  gps?: { lat: number; lon: number };
+  /** Mail headers. */
+  from?: string;
+  to?: string[];
+  cc?: string[];
+  sentAt?: string;
+}
+
+/** The language most of a document's text is written in (core/language.ts). */
+export type DocumentLanguage = 'ja' | 'en' | 'other';
 
 export interface ExtractLimits {
   /** Refuse images (and rendered pages) with more pixels than this. */
@@ -99,6 +135,20 @@ export interface ExtractLimits {
   maxFileBytes: number;
   /** Pages beyond this are not extracted (recorded in the document). */
   maxPages: number;
+  /** Store where a photo was taken (EXIF GPS); off unless a deployment opts in (privacy). */
+  exifGps?: boolean;
+  /** How far containers (zip, mail) are opened; CONTAINER_DEFAULTS where absent. */
+  container?: ContainerLimits;
+}
+
+export interface ContainerLimits {
+  /** Containers inside containers: 1 opens a zip but not a zip inside it. */
+  maxDepth: number;
+  maxMembers: number;
+  /** All members of one container together, uncompressed. */
+  maxBytes: number;
+  /** A member whose uncompressed size is over this many times its compressed size is refused. */
+  maxRatio: number;
 }
 
 export interface ExtractContext {
@@ -173,6 +223,11 @@ export interface IndexDocument {
   ocrPages: number[];
   status: Exclude<FileStatus, 'skipped'>;
   reason?: string;
+  /** Of the text; 'other' also for documents without text. */
+  language: DocumentLanguage;
+  fields?: DocumentFields;
+  /** For a member of a zip or an attachment of a mail: the id of the document it came out of. */
+  container?: string;
   vector?: { modelId: string; values: Float32Array };
   /** ISO 8601 time of indexing. */
   indexedAt: string;

@@ -3,6 +3,7 @@ import { log } from '../core/log';
 import { errorMessage, RetryableError, UnreadableFileError } from '../core/errors';
 import { formatBytes } from '../core/format';
 import { sha256File } from '../core/ids';
+import { detectLanguage } from '../core/language';
 import { timed, type StageTimings } from '../core/timing';
 import type {
   DetectedType,
@@ -96,7 +97,9 @@ export class Pipeline {
         kind: type.kind,
         status,
         indexedAt: new Date().toISOString(),
+        language: detectLanguage(extraction?.text ?? ''),
         ...(extraction ? { text: extraction.text, pages: extraction.pages, ocrPages: extraction.ocrPages } : {}),
+        ...(extraction?.fields && Object.keys(extraction.fields).length > 0 ? { fields: extraction.fields } : {}),
         ...(reason ? { reason } : {}),
         ...(vector ? { vector } : {}),
       };

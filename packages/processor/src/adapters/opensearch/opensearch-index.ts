@@ -4,7 +4,7 @@ import type { IndexedState, SearchHit, SearchIndex } from '../../core/types';
 import { log } from '../../core/log';
 import { searchTerms } from '../../core/search-terms';
 import { parseBulkResponse, type BulkItemResult, type BulkOp } from './opensearch-bulk';
-import { templateBody, TEMPLATE_VERSION, vectorField, vectorMapping, versionedIndexName, type AnalyzerKind } from './opensearch-mapping';
+import { DOCUMENT_FIELD_PROPERTIES, IN_PLACE_FROM_VERSION, templateBody, TEMPLATE_VERSION, vectorField, vectorMapping, versionedIndexName, type AnalyzerKind } from './opensearch-mapping';
 import { searchQuery } from './opensearch-query';
 
 export interface OpenSearchIndexOptions {
@@ -52,6 +52,7 @@ export class OpenSearchIndex implements SearchIndex {
   async prepare(): Promise<PreparedIndex> {
     const { analyzer, templateWritten } = await this.ensureTemplate();
     const indexCreated = await this.createIndexIfMissing();
+    await this.ensureDocumentFields(analyzer);
     for (const m of this.opts.vectorModels) await this.ensureVectorField(m.modelId, m.dimensions);
     return { analyzer, knn: this.knn, templateWritten, indexCreated, mappingVersion: Math.min(...Object.values(await this.mappingVersions())) };
   }
@@ -239,6 +240,26 @@ export class OpenSearchIndex implements SearchIndex {
     const res = await this.client.indices.getFieldMapping({ index: this.name, fields: [field] });
     const indexes = Object.values(res.body as Record<string, { mappings?: Record<string, unknown> }>);
     return indexes.length > 0 && indexes.every((i) => field in (i.mappings ?? {}));
+  }
+
+  /**
+   * Adds the fields of template version 3 to indexes made before it, in place (put-mapping):
+   * the mapping is strict, so a document with fields would otherwise be refused. A version-2
+   * index is then recorded as version 3, as nothing else differs; a version-1 index keeps its
+   * version (its analysis is older) until `cis index-migrate`.
+   */
+  private async ensureDocumentFields(analyzer: AnalyzerKind): Promise<void> {
+    const versions = await this.mappingVersions();
+    for (const [index, version] of Object.entries(versions)) {
+      if (version >= TEMPLATE_VERSION) continue;
+      const upgrade = version >= IN_PLACE_FROM_VERSION;
+      const body = {
+        ...(upgrade ? { _meta: { template_version: TEMPLATE_VERSION, analyzer } } : {}),
+        properties: DOCUMENT_FIELD_PROPERTIES,
+      };
+      await this.client.indices.putMapping({ index, body: body as never });
+      log.info({ index, from: version, to: upgrade ? TEMPLATE_VERSION : version }, 'document fields added to the index mapping');
+    }
   }
 
   private async ensureVectorField(modelId: string, dimensions: number): Promise<void> {

@@ -122,6 +122,7 @@ function unfetchedDocument(bucket: string, key: string, object: Downloaded, id: 
     text: '',
     ocrPages: [],
     status: 'failed',
+    language: 'other',
     reason,
     indexedAt: new Date().toISOString(),
     s3: { bucket, key, etag: object.etag },
