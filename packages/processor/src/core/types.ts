@@ -235,6 +235,9 @@ export interface IndexDocument {
   s3?: { bucket: string; key: string; etag?: string };
 }
 
+/** A stored document as `cis show` prints it: the vector by its model and size, not its values. */
+export type StoredDocument = Omit<IndexDocument, 'vector'> & { vector?: { modelId: string; dimensions: number } };
+
 /** What an index knows about a stored file, enough to decide whether to redo it. */
 export interface IndexedState {
   id: string;
@@ -255,6 +258,8 @@ export interface SearchHit {
 /** What `cis search` and `cis similar` ask of an index (SQLite or OpenSearch). */
 export interface SearchIndex {
   search(query: string, opts?: { limit?: number }): Promise<SearchHit[]>;
+  /** The document stored for this path (exactly as stored), for `cis show`. */
+  getByPath(path: string): Promise<StoredDocument | undefined>;
   /** Nearest stored vectors of the same model only. */
   similar(vector: { modelId: string; values: Float32Array }, opts?: { limit?: number }): Promise<SearchHit[]>;
 }

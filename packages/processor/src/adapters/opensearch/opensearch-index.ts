@@ -1,6 +1,6 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { errorMessage } from '../../core/errors';
-import type { IndexedState, SearchHit, SearchIndex } from '../../core/types';
+import type { IndexedState, SearchHit, SearchIndex, StoredDocument } from '../../core/types';
 import { log } from '../../core/log';
 import { searchTerms } from '../../core/search-terms';
 import { parseBulkResponse, type BulkItemResult, type BulkOp } from './opensearch-bulk';
@@ -144,6 +144,37 @@ export class OpenSearchIndex implements SearchIndex {
       // The n-gram field's highlight marks the query as typed; kuromoji's marks each word of it anywhere.
       snippet: (h.highlight?.['text.ngram']?.[0] ?? h.highlight?.text?.[0] ?? (h._source?.text ?? '').slice(0, 80)).replace(/\s+/g, ' ').trim(),
     }));
+  }
+
+  async getByPath(path: string): Promise<StoredDocument | undefined> {
+    const res = await this.client.search({ index: this.name, body: { size: 1, query: { term: { 'path.keyword': path } } } });
+    const hit = (res.body.hits.hits as Array<{ _id: string; _source?: Record<string, unknown> }>)[0];
+    if (!hit?._source) return undefined;
+    const { vectorModel, ...rest } = hit._source;
+    const source = Object.fromEntries(Object.entries(rest).filter(([key]) => !key.startsWith('vector_')));
+    const values = Object.entries(rest).find(([key]) => key.startsWith('vector_'))?.[1];
+    return {
+      ...(source as Omit<StoredDocument, 'id' | 'vector'>),
+      id: hit._id,
+      // Documents written before template version 3 have no language.
+      language: (source.language as StoredDocument['language'] | undefined) ?? 'other',
+      ...(typeof vectorModel === 'string' && Array.isArray(values) ? { vector: { modelId: vectorModel, dimensions: values.length } } : {}),
+    };
+  }
+
+  /** Ids of the documents that came out of these containers, all levels down. */
+  async membersOf(containerIds: string[]): Promise<string[]> {
+    const out: string[] = [];
+    let level = containerIds;
+    while (level.length > 0) {
+      const res = await this.client.search({
+        index: this.name,
+        body: { size: 10_000, _source: false, query: { terms: { container: level } } },
+      });
+      level = (res.body.hits.hits as Array<{ _id: string }>).map((h) => h._id);
+      out.push(...level);
+    }
+    return out;
   }
 
   async similar(vector: { modelId: string; values: Float32Array }, opts: { limit?: number } = {}): Promise<SearchHit[]> {

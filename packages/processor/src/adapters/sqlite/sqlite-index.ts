@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as sqliteVec from 'sqlite-vec';
-import type { IndexDocument, IndexedState, SearchHit, SearchIndex } from '../../core/types';
+import type { IndexDocument, IndexedState, SearchHit, SearchIndex, StoredDocument } from '../../core/types';
 import { normalizeText } from '../../core/normalize-text';
 import { searchTerms } from '../../core/search-terms';
 
@@ -292,9 +292,6 @@ export class SqliteIndex implements SearchIndex {
     }
   }
 }
-
-/** A stored document as `cis show` prints it: the vector by its model and size, not its values. */
-export type StoredDocument = Omit<IndexDocument, 'vector'> & { vector?: { modelId: string; dimensions: number } };
 
 interface DocRow {
   id: string;
