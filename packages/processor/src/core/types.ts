@@ -23,7 +23,7 @@ export interface LocalFile {
 }
 
 /** Broad families that select an extractor; `mime` carries the precise type. */
-export type FileKind = 'pdf' | 'image' | 'office' | 'text' | 'other';
+export type FileKind = 'pdf' | 'image' | 'office' | 'text' | 'container' | 'other';
 
 export interface DetectedType {
   mime: string;
@@ -92,6 +92,25 @@ export interface Extraction {
   isolationMs?: number;
   /** What the file says about itself (document properties, EXIF, mail headers). */
   fields?: DocumentFields;
+  /**
+   * A container's members (a zip's files, a mail's attachments), unpacked to `membersDir`:
+   * each becomes its own document through the whole pipeline. The pipeline removes the folder.
+   */
+  members?: ContainerMember[];
+  membersDir?: string;
+}
+
+/** One member of a container, as its reader unpacked (or refused) it. */
+export interface ContainerMember {
+  /** Path inside the container, '/'-separated (dir/member.pdf; an attachment's file name). */
+  path: string;
+  /** Where its bytes were written; absent when it was refused. */
+  file?: string;
+  /** Uncompressed bytes. */
+  size: number;
+  mtimeMs?: number;
+  /** Why it was not unpacked (encrypted, over a container limit): stored as failed with this reason. */
+  refused?: string;
 }
 
 /**
@@ -181,6 +200,8 @@ export interface Extractor {
    * extraction sandbox, under the per-file memory and time budgets.
    */
   readonly inProcess?: boolean;
+  /** A reader of containers (zip, mail): not opened beyond CIS_CONTAINER_MAX_DEPTH. */
+  readonly container?: boolean;
   extract(input: ExtractInput, ctx: ExtractContext): Promise<Extraction>;
 }
 

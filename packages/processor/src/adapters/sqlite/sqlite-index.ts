@@ -195,8 +195,9 @@ export class SqliteIndex implements SearchIndex {
   }
 
   /** Every stored document's id and path, to find files deleted from the source since the last run. */
-  async allDocs(): Promise<Array<{ id: string; path: string }>> {
-    return this.db.prepare('SELECT id, path FROM docs').all() as Array<{ id: string; path: string }>;
+  async allDocs(): Promise<Array<{ id: string; path: string; container?: string }>> {
+    const rows = this.db.prepare('SELECT id, path, container FROM docs').all() as Array<{ id: string; path: string; container: string | null }>;
+    return rows.map((r) => (r.container ? { id: r.id, path: r.path, container: r.container } : { id: r.id, path: r.path }));
   }
 
   async count(): Promise<number> {
