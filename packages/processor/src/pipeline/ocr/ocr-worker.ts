@@ -13,6 +13,7 @@ import { Engine, EngineStartTimeoutError } from './engine';
 import { BadImageError, toGreyPage, toPgm, type GreyPage } from './preprocess';
 import type { OcrPass, OcrTask, OcrTaskResult, OcrWorkerConfig } from './protocol';
 import { cjkRatio, nonSpaceLength, probeStrip } from './script';
+import { mayHoldPrint } from './text-likeness';
 
 const config = workerData as OcrWorkerConfig;
 const engines = new Map<string, Promise<Engine>>();
@@ -46,8 +47,11 @@ export default async function ocrTask(task: OcrTask & { reading: MessagePort }):
     }
     const preprocessMs = performance.now() - t0;
     const base = { preprocessMs, width: page.width, height: page.height };
-    if (page.width < MIN_SIDE || page.height < MIN_SIDE) {
-      return { ok: true, text: '', confidence: 0, lang: task.langs[0]!, ms: preprocessMs, ...base, passes: [], enginesStarted: 0, enginesRecycled: 0 };
+    const empty = { ok: true as const, text: '', confidence: 0, lang: task.langs[0]!, ...base, passes: [], enginesStarted: 0, enginesRecycled: 0 };
+    if (page.width < MIN_SIDE || page.height < MIN_SIDE) return { ...empty, ms: preprocessMs };
+    // A photo, a logo, a blank back page: tesseract would spend a second or two to read nothing.
+    if (config.skipPagesWithoutPrint && !mayHoldPrint(page)) {
+      return { ...empty, ms: performance.now() - t0, skippedNoPrint: true };
     }
     await Promise.all(config.models.map(engineFor));
     task.reading.postMessage('reading');

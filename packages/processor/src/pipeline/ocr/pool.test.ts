@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { ConfigError, UnreadableFileError } from '../../core/errors';
 import { OcrTimeoutError, createOcrPool, type OcrPool } from './pool';
 import { renderLines } from '../../../test/support/ocr-pages';
+import { scene } from '../../../test/support/image-fixtures';
 
 // Real tesseract.js in real worker threads, on small generated images.
 jest.setTimeout(60_000);
@@ -79,6 +80,19 @@ describe('createOcrPool', () => {
     const big = renderLines([{ text: 'Delivery note for Osaka', font: 'sans', px: 80 }]);
     const scaled = await pool.recognize({ kind: 'encoded', data: big }, { langs: ['eng'], dpi: 400 });
     expect(scaled.text).toContain('Delivery note for Osaka');
+  });
+
+  it('does not OCR a photograph, and does OCR a page of print', async () => {
+    const before = { ...pool.stats };
+    const photo = await pool.recognize({ kind: 'encoded', data: await scene(7) });
+    expect(photo.text).toBe('');
+    expect(photo.passes).toEqual([]);
+    expect(pool.stats.skippedNoPrint).toBe(before.skippedNoPrint + 1);
+    const page = await pool.recognize({ kind: 'encoded', data: english });
+    expect(page.text).toContain('Quotation');
+    expect(page.passes.length).toBeGreaterThan(0);
+    expect(pool.stats.skippedNoPrint).toBe(before.skippedNoPrint + 1);
+    expect(pool.stats.pages).toBe(before.pages + 2);
   });
 
   it('refuses bad images with a reason', async () => {

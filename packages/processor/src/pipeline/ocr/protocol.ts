@@ -25,6 +25,8 @@ export interface OcrWorkerConfig {
   strategy: LangStrategy;
   /** Below this share of CJK among the non-space characters, a page is read as English. */
   minCjkRatio: number;
+  /** Pages with nothing shaped like print are not OCR'd (see text-likeness.ts). */
+  skipPagesWithoutPrint: boolean;
 }
 
 export interface OcrTask {
@@ -59,5 +61,7 @@ export type OcrTaskResult =
       enginesStarted: number;
       /** Tesseract engines retired after this task because they had read `recycleAfterPages` pages. */
       enginesRecycled: number;
+      /** Not OCR'd: nothing on the page looked like print. */
+      skippedNoPrint?: boolean;
     }
   | { ok: false; reason: string };
