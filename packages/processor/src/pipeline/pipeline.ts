@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { oneLanguagePerDocument } from './ocr/document-language';
 import { log } from '../core/log';
 import { errorMessage, RetryableError, UnreadableFileError } from '../core/errors';
 import { formatBytes } from '../core/format';
@@ -118,7 +119,7 @@ export class Pipeline {
     let extraction: Extraction;
     try {
       extraction = await timed(timings, 'extract', () =>
-        runner.run(extractor, { path: file.path, name, size: file.size, type }, { ocr: this.opts.ocr, limits, signal }),
+        runner.run(extractor, { path: file.path, name, size: file.size, type }, { ocr: oneLanguagePerDocument(this.opts.ocr), limits, signal }),
       );
     } catch (err) {
       if (!isPermanent(err, signal)) throw err;

@@ -27,6 +27,8 @@ const MIN_PROBE_CHARS = 12;
 // the CJK share came out 0.00 for every English probe and over 0.6 for every Japanese one.
 const PROBE = { lines: 4, minInkShare: 0.01, maxInches: 3.5 };
 const PROBE_PARAMS = { tessedit_pageseg_mode: '6' };
+/** Below this mean word confidence a page read with the eng hint is read again the usual way. */
+const MIN_HINTED_ENG_CONFIDENCE = 60;
 
 for (const model of config.models) void engineFor(model).catch(() => undefined);
 
@@ -58,7 +60,7 @@ export default async function ocrTask(task: OcrTask & { reading: MessagePort }):
     // Waiting for engines to start is not time spent on this page.
     const readStart = performance.now();
     const state: TaskState = { passes: [], used: new Set() };
-    const best = await readPage(page, task.langs, state);
+    const best = await readPage(page, task.langs, state, task.langHint);
     const ms = preprocessMs + (performance.now() - readStart);
     const recycled = await retireWornEngines(state.used);
     const started = enginesStarted;
@@ -93,10 +95,18 @@ interface Reading {
   cjk: number;
 }
 
-async function readPage(page: GreyPage, langs: OcrLang[], state: TaskState): Promise<Reading> {
+async function readPage(page: GreyPage, langs: OcrLang[], state: TaskState, hint?: OcrLang): Promise<Reading> {
   const wantJpn = langs.includes('jpn');
   const wantEng = langs.includes('eng');
   if (!wantJpn || !wantEng) return read(page, wantJpn ? 'jpn' : 'eng', state);
+  // The document's earlier pages said which language: no probe. A page in the other language
+  // still comes out right: jpn text with too little CJK is read again with eng, and an eng
+  // reading tesseract is unsure of goes through the usual probe.
+  if (hint === 'jpn' && config.strategy !== 'combined') return jpnThenEng(page, state);
+  if (hint === 'eng' && config.strategy !== 'combined') {
+    const eng = await read(page, 'eng', state);
+    if (eng.confidence >= MIN_HINTED_ENG_CONFIDENCE) return eng;
+  }
   switch (config.strategy) {
     case 'combined': {
       const r = await read(page, 'jpn+eng', state);

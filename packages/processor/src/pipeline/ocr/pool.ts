@@ -174,7 +174,7 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
     const signal = opts.signal ? AbortSignal.any([opts.signal, limit.signal]) : limit.signal;
     let result: OcrTaskResult;
     try {
-      const task = { image, langs, dpi: opts.dpi, reading: reading.port2 } satisfies OcrTask & { reading: MessagePort };
+      const task = { image, langs, dpi: opts.dpi, langHint: opts.langHint, reading: reading.port2 } satisfies OcrTask & { reading: MessagePort };
       const transferList = [reading.port2, ...transferable(image.data)];
       result = (await piscina.run(task, { signal, transferList })) as OcrTaskResult;
     } catch (err) {

@@ -33,6 +33,7 @@ export interface OcrTask {
   image: OcrImage;
   langs: OcrLang[];
   dpi?: number;
+  langHint?: OcrLang;
 }
 
 export interface OcrPass {
