@@ -1,9 +1,10 @@
 /**
  * One OCR thread of the pool (piscina). It preprocesses the image, picks the language model and
- * runs tesseract.js. Its engines start with the thread and are replaced (in the background, after
- * the page that wore them out) every `recycleAfterPages` pages, because the WASM heap only ever
- * grows. The pool's time limit starts when the thread says it is reading: starting engines and
- * preparing the image have their own limit.
+ * runs tesseract.js, one engine per language. The first model starts with the thread, another
+ * one when a page first needs it; engines are replaced (in the background, after the page that
+ * wore them out) every `recycleAfterPages` pages, because the WASM heap only ever grows. The
+ * pool's time limit starts when the thread says it is reading: starting the page's first engine
+ * and preparing the image have their own limit (a second engine started mid-page counts as reading).
  */
 import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
@@ -30,7 +31,10 @@ const PROBE_PARAMS = { tessedit_pageseg_mode: '6' };
 /** Below this mean word confidence a page read with the eng hint is read again the usual way. */
 const MIN_HINTED_ENG_CONFIDENCE = 60;
 
-for (const model of config.models) void engineFor(model).catch(() => undefined);
+// Only the model most pages start with is loaded up front; another one (about 70 MB for eng, 150 MB
+// for jpn) is loaded the first time a page needs it, so a thread that only meets one language
+// never holds the other.
+void engineFor(config.models[0]!).catch(() => undefined);
 
 interface TaskState {
   passes: OcrPass[];
@@ -55,7 +59,7 @@ export default async function ocrTask(task: OcrTask & { reading: MessagePort }):
     if (config.skipPagesWithoutPrint && !mayHoldPrint(page)) {
       return { ...empty, ms: performance.now() - t0, skippedNoPrint: true };
     }
-    await Promise.all(config.models.map(engineFor));
+    await engineFor(firstModel(task.langs, task.langHint));
     task.reading.postMessage('reading');
     // Waiting for engines to start is not time spent on this page.
     const readStart = performance.now();
@@ -122,6 +126,14 @@ async function readPage(page: GreyPage, langs: OcrLang[], state: TaskState, hint
       return read(page, probe.cjk >= config.minCjkRatio ? 'jpn' : 'eng', state);
     }
   }
+}
+
+/** The model readPage runs first for these languages. */
+function firstModel(langs: OcrLang[], hint?: OcrLang): string {
+  const both = langs.includes('jpn') && langs.includes('eng');
+  if (!both) return langs.includes('jpn') ? 'jpn' : 'eng';
+  if (config.strategy === 'combined') return 'jpn+eng';
+  return hint === 'eng' ? 'eng' : 'jpn';
 }
 
 async function jpnThenEng(page: GreyPage, state: TaskState): Promise<Reading> {

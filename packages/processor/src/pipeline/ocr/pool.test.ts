@@ -116,6 +116,24 @@ describe('createOcrPool', () => {
   });
 });
 
+describe('createOcrPool engines', () => {
+  it('loads one language per engine, and only the languages the pages need', async () => {
+    const pool = createOcrPool({ threads: 1 });
+    try {
+      const ja = await pool.recognize({ kind: 'encoded', data: japanese });
+      expect(ja.lang).toBe('jpn');
+      // The probe and the page both ran on the jpn engine: eng was never loaded.
+      expect(ja.passes.map((p) => p.model)).toEqual(['jpn', 'jpn']);
+      expect(pool.stats.enginesStarted).toBe(1);
+      const en = await pool.recognize({ kind: 'encoded', data: english });
+      expect(en.lang).toBe('eng');
+      expect(pool.stats.enginesStarted).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('createOcrPool with one thread, a short time limit and early recycling', () => {
   let pool: OcrPool;
 

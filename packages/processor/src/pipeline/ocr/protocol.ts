@@ -13,7 +13,7 @@ export type LangStrategy =
 export interface OcrWorkerConfig {
   /** Folder holding `<lang>.traineddata.gz` for each language. */
   langPaths: Record<OcrLang, string>;
-  /** Tesseract models each thread starts up front ('jpn', 'eng', 'jpn+eng'). */
+  /** Tesseract models a thread may use ('jpn', 'eng', 'jpn+eng'); the first starts with the thread, the others when needed. */
   models: string[];
   /** Folder holding both languages' files, for the 'combined' strategy. */
   combinedLangPath?: string;
