@@ -36,18 +36,27 @@ export const TEXT_LIKENESS: TextLikenessOptions = { tile: 32, minContrast: 96, m
 
 /** False when the page has nothing shaped like print, so OCR would read nothing from it. */
 export function mayHoldPrint(page: { grey: Uint8Array; width: number; height: number }, opts: TextLikenessOptions = TEXT_LIKENESS): boolean {
-  return textLikeness(page, opts).linkedTiles >= opts.minLinkedTiles;
+  // Stops at the first lines of print found: a page of text costs a few tiles' rows, not the page.
+  return textLikeness(page, opts, opts.minLinkedTiles).linkedTiles >= opts.minLinkedTiles;
 }
 
-/** One scale: tiles of `opts.tile` pixels over the page as given. */
-export function tileTextLikeness(page: { grey: Uint8Array; width: number; height: number }, opts: TextLikenessOptions = TEXT_LIKENESS): TextLikeness {
+/** One scale: tiles of `opts.tile` pixels over the page as given; counting stops once `stopAt` tiles are in lines. */
+export function tileTextLikeness(page: { grey: Uint8Array; width: number; height: number }, opts: TextLikenessOptions = TEXT_LIKENESS, stopAt = Infinity): TextLikeness {
   const { grey, width, height } = page;
   const t = opts.tile;
   const hist = new Uint32Array(256);
   const cols = Math.floor(width / t);
   const rows = Math.floor(height / t);
+  // 1: looks like print; 2: and has such a neighbour.
   const isText = new Uint8Array(cols * rows);
   let textTiles = 0;
+  let linkedTiles = 0;
+  const link = (i: number) => {
+    if (isText[i] === 1) {
+      isText[i] = 2;
+      linkedTiles += 1;
+    }
+  };
   for (let ty = 0; ty < rows; ty++) {
     for (let tx = 0; tx < cols; tx++) {
       const x0 = tx * t;
@@ -76,17 +85,20 @@ export function tileTextLikeness(page: { grey: Uint8Array; width: number; height
       const minority = Math.min(dark, n - dark);
       if (minority < n * opts.minInk) continue;
       if (changes / minority >= opts.minStrokeRate) {
-        isText[ty * cols + tx] = 1;
+        const i = ty * cols + tx;
+        isText[i] = 1;
         textTiles += 1;
+        // Tiles are visited row by row: the left and upper neighbours are already known.
+        if (tx > 0 && isText[i - 1]) {
+          link(i - 1);
+          link(i);
+        }
+        if (ty > 0 && isText[i - cols]) {
+          link(i - cols);
+          link(i);
+        }
+        if (linkedTiles >= stopAt) return { textTiles, linkedTiles, tiles: cols * rows };
       }
-    }
-  }
-  let linkedTiles = 0;
-  for (let ty = 0; ty < rows; ty++) {
-    for (let tx = 0; tx < cols; tx++) {
-      const i = ty * cols + tx;
-      if (!isText[i]) continue;
-      if ((tx > 0 && isText[i - 1]) || (tx + 1 < cols && isText[i + 1]) || (ty > 0 && isText[i - cols]) || (ty + 1 < rows && isText[i + cols])) linkedTiles += 1;
     }
   }
   return { textTiles, linkedTiles, tiles: cols * rows };
@@ -105,12 +117,12 @@ function percentile(hist: Uint32Array, rank: number): number {
 const SCALES = 3;
 
 /** The best of the page's scales (by tiles in lines). */
-export function textLikeness(page: { grey: Uint8Array; width: number; height: number }, opts: TextLikenessOptions = TEXT_LIKENESS): TextLikeness {
-  let best = tileTextLikeness(page, opts);
+export function textLikeness(page: { grey: Uint8Array; width: number; height: number }, opts: TextLikenessOptions = TEXT_LIKENESS, stopAt = Infinity): TextLikeness {
+  let best = tileTextLikeness(page, opts, stopAt);
   let current = page;
-  for (let s = 1; s < SCALES && current.width >= opts.tile * 2 && current.height >= opts.tile * 2; s++) {
+  for (let s = 1; s < SCALES && best.linkedTiles < stopAt && current.width >= opts.tile * 2 && current.height >= opts.tile * 2; s++) {
     current = halve(current);
-    const r = tileTextLikeness(current, opts);
+    const r = tileTextLikeness(current, opts, stopAt);
     if (r.linkedTiles > best.linkedTiles) best = r;
   }
   return best;
