@@ -13,13 +13,19 @@ import { ensureCorpus, ensureTessdata, type Corpus } from './setup';
 import { stageStats } from './stats';
 
 /**
- * `pnpm bench [--quick] [--skip-ours] [--skip-native]`: builds (or reuses) the generated corpus,
- * indexes it with our pipeline and with a native poppler + tesseract baseline, and prints both
- * side by side. A benchmark: it prints figures and never fails on speed.
+ * `pnpm bench [--quick] [--skip-ours] [--skip-native] [--from-source]`: builds (or reuses) the
+ * generated corpus, indexes it with our pipeline (the worker bundle, or with --from-source the
+ * source tree through tsx) and with a native poppler + tesseract baseline, and prints both side
+ * by side. A benchmark: it prints figures and never fails on speed.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, 'skip-ours': { type: 'boolean', default: false }, 'skip-native': { type: 'boolean', default: false } },
+    options: {
+      quick: { type: 'boolean', default: false },
+      'skip-ours': { type: 'boolean', default: false },
+      'skip-native': { type: 'boolean', default: false },
+      'from-source': { type: 'boolean', default: false },
+    },
   });
   // The native baseline's tools; the corpus builder checks its own (qpdf, fonts).
   requireDebianPackage('tesseract-ocr', { command: 'tesseract' });
@@ -38,8 +44,9 @@ async function main(): Promise<void> {
   let ours: Side | undefined;
   let oursRaw: OursRun | undefined;
   if (!values['skip-ours']) {
-    process.stderr.write('bench: running ours (cis index)…\n');
-    oursRaw = await runOurs(corpus.filesDir, work);
+    const build = values['from-source'] ? 'source' : 'bundle';
+    process.stderr.write(`bench: running ours (cis index, ${build === 'bundle' ? 'the worker bundle' : 'the source tree through tsx'})…\n`);
+    oursRaw = await runOurs(corpus.filesDir, work, build);
     ours = oursSide(oursRaw, corpus);
     if (ours.error) process.stdout.write(`ours could not be measured: ${ours.error}\n\n`);
   }

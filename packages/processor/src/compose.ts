@@ -5,6 +5,7 @@ import { detectType } from './pipeline/detect/detect';
 import { localImageEmbedder } from './pipeline/embed/local-image';
 import { allExtractors } from './pipeline/extract';
 import { ExtractorRegistry } from './pipeline/extract/registry';
+import { oneLanguagePerDocument } from './pipeline/ocr/document-language';
 import { createOcrPool } from './pipeline/ocr/pool';
 import { ExtractionSandbox } from './pipeline/sandbox/sandbox';
 
@@ -53,7 +54,7 @@ export function composePipeline(
   // Untrusted parsing runs in processes of its own, under per-file memory and time budgets.
   const processes = extractionProcesses(settings.ocr.threads, opts.concurrency ?? settings.ocr.threads * 2);
   const sandbox = new ExtractionSandbox({ processes, ...settings.sandbox });
-  const pipeline = new Pipeline({ registry: defaultExtractors(), ocr, detect: detectType, limits: settings.limits, embedder, runner: sandbox });
+  const pipeline = new Pipeline({ registry: defaultExtractors(), ocr, ocrForFile: oneLanguagePerDocument, detect: detectType, limits: settings.limits, embedder, runner: sandbox });
   return {
     pipeline,
     close: async () => {

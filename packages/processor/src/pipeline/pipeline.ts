@@ -2,7 +2,6 @@ import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { WORKER_ENV } from '../contract';
 import { CONTAINER_DEFAULTS } from '../core/container-limits';
-import { oneLanguagePerDocument } from './ocr/document-language';
 import { log } from '../core/log';
 import { errorMessage, RetryableError, UnreadableFileError } from '../core/errors';
 import { formatBytes } from '../core/format';
@@ -27,6 +26,8 @@ import type {
 export interface PipelineOptions {
   registry: ExtractorPicker;
   ocr: OcrService;
+  /** The OCR one file's extractor gets, made from `ocr` (compose.ts: one language per document); default `ocr` itself. */
+  ocrForFile?: (ocr: OcrService) => OcrService;
   detect(path: string, name: string): Promise<DetectedType>;
   limits: ExtractLimits;
   /** Without one, images are indexed for text only. */
@@ -137,7 +138,7 @@ export class Pipeline {
     let extraction: Extraction;
     try {
       extraction = await timed(timings, 'extract', () =>
-        runner.run(extractor, { path: file.path, name, size: file.size, type }, { ocr: oneLanguagePerDocument(this.opts.ocr), limits, signal }),
+        runner.run(extractor, { path: file.path, name, size: file.size, type }, { ocr: this.opts.ocrForFile?.(this.opts.ocr) ?? this.opts.ocr, limits, signal }),
       );
     } catch (err) {
       if (!isPermanent(err, signal)) throw err;
