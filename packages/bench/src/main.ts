@@ -4,9 +4,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { NativeRun } from './native/baseline';
+import { formatCpu, nativeCpu, oursCpu } from './cpu';
 import { runOurs, type OursRun } from './ours';
 import { formatComparison, formatIsolation, formatMismatches, formatStages, type Side } from './report';
-import { runMeasured } from './run';
+import { runMeasured, type ProcessRun } from './run';
 import { score, type FileOutcome } from './score';
 import { ensureCorpus, ensureTessdata, type Corpus } from './setup';
 import { stageStats } from './stats';
@@ -44,9 +45,10 @@ async function main(): Promise<void> {
   }
   let native: Side | undefined;
   let nativeRaw: NativeRun | undefined;
+  let nativeProcess: ProcessRun | undefined;
   if (!values['skip-native']) {
     process.stderr.write('bench: running the native baseline (pdftotext, pdfimages, tesseract CLI; 2 processes)…\n');
-    ({ side: native, raw: nativeRaw } = await runNativeSide(corpus, work));
+    ({ side: native, raw: nativeRaw, process: nativeProcess } = await runNativeSide(corpus, work));
   }
 
   if (native) {
@@ -57,6 +59,13 @@ async function main(): Promise<void> {
     process.stdout.write(`${formatMismatches(native)}\n`);
   } else if (ours && !ours.error) {
     process.stdout.write(`${formatStages(ours)}\n${formatMismatches(ours)}\n`);
+  }
+  if (oursRaw && ours && !ours.error) {
+    const p = oursRaw.process;
+    process.stdout.write(`${formatCpu('ours', oursCpu(p.pid, p.threads), p.cpuSeconds, p.seconds)}\n`);
+  }
+  if (nativeProcess && native && !native.error) {
+    process.stdout.write(`${formatCpu('native', nativeCpu(nativeProcess.threads), nativeProcess.cpuSeconds, nativeProcess.seconds)}\n`);
   }
   const isolation = ours && !ours.error ? formatIsolation(ours) : undefined;
   if (isolation) process.stdout.write(`${isolation}\n`);
@@ -113,7 +122,7 @@ function oursSide(run: OursRun, corpus: Corpus): Side {
   return base;
 }
 
-async function runNativeSide(corpus: Corpus, work: string): Promise<{ side: Side; raw?: NativeRun }> {
+async function runNativeSide(corpus: Corpus, work: string): Promise<{ side: Side; raw?: NativeRun; process: ProcessRun }> {
   const out = join(work, 'native.json');
   const manifestPath = join(corpus.filesDir, '..', 'manifest.json');
   const run = await runMeasured(process.execPath, ['--import', 'tsx', join(__dirname, 'native', 'cli.ts'), corpus.filesDir, manifestPath, ensureTessdata(), out], {
@@ -123,6 +132,7 @@ async function runNativeSide(corpus: Corpus, work: string): Promise<{ side: Side
   const minutes = run.seconds / 60;
   if (run.code !== 0) {
     return {
+      process: run,
       side: { name: 'native', error: run.stderr.slice(-500), files: 0, seconds: run.seconds, filesPerMin: 0, ocrPages: 0, ocrPagesPerMin: 0, peakRssBytes: run.peakRssBytes, indexed: 0, metadataOnly: 0, failed: 0, stages: {} },
     };
   }
@@ -145,7 +155,7 @@ async function runNativeSide(corpus: Corpus, work: string): Promise<{ side: Side
     stages: Object.fromEntries(Object.entries(raw.stages).map(([k, v]) => [k, stageStats(v)])),
     accuracy: score(corpus.manifest, outcomes),
   };
-  return { side, raw };
+  return { side, raw, process: run };
 }
 
 main().catch((err: unknown) => {

@@ -53,6 +53,8 @@ export interface WorkerSettings {
     heartbeatMarginSeconds: number;
     /** A retryable failure returns the message after retryDelaySeconds × its receive count (capped by the visibility timeout). */
     retryDelaySeconds: number;
+    /** Releases per file by fresh copy (not counted as receives); later ones are visibility 0. */
+    maxFreeReleases: number;
   };
   /** Messages processed at once (download + extraction); keeps the OCR pool busy. */
   filesInFlight: number;
@@ -153,6 +155,7 @@ const schema = z.object({
   [V.visibilityTimeoutSeconds]: optionalNumber(z.number().int().min(2).max(43_200)),
   [V.heartbeatMarginSeconds]: optionalNumber(z.number().min(1)),
   [V.retryDelaySeconds]: optionalNumber(z.number().int().min(0).max(43_200)),
+  [V.maxFreeReleases]: optionalNumber(z.number().int().min(0).max(1000)),
   [V.fileTimeoutSeconds]: optionalNumber(z.number().positive()),
 
   [V.bulkMb]: optionalNumber(z.number().min(1).max(100)),
@@ -216,6 +219,7 @@ export function workerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSett
       visibilitySeconds,
       heartbeatMarginSeconds,
       retryDelaySeconds: s[V.retryDelaySeconds] ?? D.retryDelaySeconds,
+      maxFreeReleases: s[V.maxFreeReleases] ?? D.maxFreeReleases,
     },
     filesInFlight,
     prefetch: s[V.prefetch] ?? Math.min(10, filesInFlight),

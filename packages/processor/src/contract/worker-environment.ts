@@ -26,6 +26,7 @@ export const WORKER_ENV = {
   visibilityTimeoutSeconds: 'CIS_VISIBILITY_TIMEOUT_S',
   heartbeatMarginSeconds: 'CIS_HEARTBEAT_MARGIN_S',
   retryDelaySeconds: 'CIS_RETRY_DELAY_S',
+  maxFreeReleases: 'CIS_MAX_FREE_RELEASES',
   fileTimeoutSeconds: 'CIS_FILE_TIMEOUT_S',
   bulkMb: 'CIS_BULK_MB',
   bulkLingerMs: 'CIS_BULK_LINGER_MS',
@@ -118,6 +119,12 @@ export const WORKER_DEFAULTS = {
   /** How long a received message stays invisible; the heartbeat extends it while the file is worked on. */
   visibilityTimeoutSeconds: 900,
   retryDelaySeconds: 60,
+  /**
+   * Releases per file (drain, Spot notice, shutdown) that do not count towards maxReceiveCount
+   * (the file is re-sent as a fresh copy). Beyond it a release counts, so a file interrupted
+   * forever still ends in the DLQ: 20 drains of one file is far past any healthy churn.
+   */
+  maxFreeReleases: 20,
   fileTimeoutSeconds: 3600,
   /** Decimal MB: 10 MB stays under the 10 MiB request limit of small Amazon OpenSearch instance types. */
   bulkMb: 10,

@@ -60,6 +60,8 @@ export interface OcrResult {
 export interface OcrRecognizeOptions {
   /** Languages to consider; the service picks the model per page. Default: its configured set. */
   langs?: OcrLang[];
+  /** The language earlier pages of the same document were in: read with it first, no probe (see document-language.ts). */
+  langHint?: OcrLang;
   /** Resolution of the image in dots per inch, when known; lets the service downscale where accuracy holds. */
   dpi?: number;
   signal?: AbortSignal;

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { WORKER_ENV } from '../contract';
 import { CONTAINER_DEFAULTS } from '../core/container-limits';
+import { oneLanguagePerDocument } from './ocr/document-language';
 import { log } from '../core/log';
 import { errorMessage, RetryableError, UnreadableFileError } from '../core/errors';
 import { formatBytes } from '../core/format';
@@ -136,7 +137,7 @@ export class Pipeline {
     let extraction: Extraction;
     try {
       extraction = await timed(timings, 'extract', () =>
-        runner.run(extractor, { path: file.path, name, size: file.size, type }, { ocr: this.opts.ocr, limits, signal }),
+        runner.run(extractor, { path: file.path, name, size: file.size, type }, { ocr: oneLanguagePerDocument(this.opts.ocr), limits, signal }),
       );
     } catch (err) {
       if (!isPermanent(err, signal)) throw err;

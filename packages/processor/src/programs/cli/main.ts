@@ -28,6 +28,7 @@ const commandModules: Record<string, () => CommandModule> = {
   'index-migrate': () => require('./commands/index-migrate') as typeof import('./commands/index-migrate'),
   'prune-ids': () => require('./commands/prune-ids') as typeof import('./commands/prune-ids'),
   scan: () => require('./commands/scan') as typeof import('./commands/scan'),
+  status: () => require('./commands/status') as typeof import('./commands/status'),
 };
 
 export function buildProgram(commandName?: string): Command {

@@ -94,6 +94,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       visibilitySeconds: settings.queue.visibilitySeconds,
       heartbeatMarginSeconds: settings.queue.heartbeatMarginSeconds,
       retryDelaySeconds: settings.queue.retryDelaySeconds,
+      maxFreeReleases: settings.queue.maxFreeReleases,
       fileTimeoutMs: settings.fileTimeoutMs,
       drainDeadlineMs: settings.drainDeadlineMs,
       maxPendingIndexBytes: 2 * settings.bulk.maxBytes,
