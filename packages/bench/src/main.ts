@@ -4,21 +4,28 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { NativeRun } from './native/baseline';
+import { formatCpu, nativeCpu, oursCpu } from './cpu';
 import { runOurs, type OursRun } from './ours';
 import { formatComparison, formatIsolation, formatMismatches, formatStages, type Side } from './report';
-import { runMeasured } from './run';
+import { runMeasured, type ProcessRun } from './run';
 import { score, type FileOutcome } from './score';
 import { ensureCorpus, ensureTessdata, type Corpus } from './setup';
 import { stageStats } from './stats';
 
 /**
- * `pnpm bench [--quick] [--skip-ours] [--skip-native]`: builds (or reuses) the generated corpus,
- * indexes it with our pipeline and with a native poppler + tesseract baseline, and prints both
- * side by side. A benchmark: it prints figures and never fails on speed.
+ * `pnpm bench [--quick] [--skip-ours] [--skip-native] [--from-source]`: builds (or reuses) the
+ * generated corpus, indexes it with our pipeline (the worker bundle, or with --from-source the
+ * source tree through tsx) and with a native poppler + tesseract baseline, and prints both side
+ * by side. A benchmark: it prints figures and never fails on speed.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, 'skip-ours': { type: 'boolean', default: false }, 'skip-native': { type: 'boolean', default: false } },
+    options: {
+      quick: { type: 'boolean', default: false },
+      'skip-ours': { type: 'boolean', default: false },
+      'skip-native': { type: 'boolean', default: false },
+      'from-source': { type: 'boolean', default: false },
+    },
   });
   // The native baseline's tools; the corpus builder checks its own (qpdf, fonts).
   requireDebianPackage('tesseract-ocr', { command: 'tesseract' });
@@ -37,16 +44,18 @@ async function main(): Promise<void> {
   let ours: Side | undefined;
   let oursRaw: OursRun | undefined;
   if (!values['skip-ours']) {
-    process.stderr.write('bench: running ours (cis index)…\n');
-    oursRaw = await runOurs(corpus.filesDir, work);
+    const build = values['from-source'] ? 'source' : 'bundle';
+    process.stderr.write(`bench: running ours (cis index, ${build === 'bundle' ? 'the worker bundle' : 'the source tree through tsx'})…\n`);
+    oursRaw = await runOurs(corpus.filesDir, work, build);
     ours = oursSide(oursRaw, corpus);
     if (ours.error) process.stdout.write(`ours could not be measured: ${ours.error}\n\n`);
   }
   let native: Side | undefined;
   let nativeRaw: NativeRun | undefined;
+  let nativeProcess: ProcessRun | undefined;
   if (!values['skip-native']) {
     process.stderr.write('bench: running the native baseline (pdftotext, pdfimages, tesseract CLI; 2 processes)…\n');
-    ({ side: native, raw: nativeRaw } = await runNativeSide(corpus, work));
+    ({ side: native, raw: nativeRaw, process: nativeProcess } = await runNativeSide(corpus, work));
   }
 
   if (native) {
@@ -57,6 +66,13 @@ async function main(): Promise<void> {
     process.stdout.write(`${formatMismatches(native)}\n`);
   } else if (ours && !ours.error) {
     process.stdout.write(`${formatStages(ours)}\n${formatMismatches(ours)}\n`);
+  }
+  if (oursRaw && ours && !ours.error) {
+    const p = oursRaw.process;
+    process.stdout.write(`${formatCpu('ours', oursCpu(p.pid, p.threads), p.cpuSeconds, p.seconds)}\n`);
+  }
+  if (nativeProcess && native && !native.error) {
+    process.stdout.write(`${formatCpu('native', nativeCpu(nativeProcess.threads), nativeProcess.cpuSeconds, nativeProcess.seconds)}\n`);
   }
   const isolation = ours && !ours.error ? formatIsolation(ours) : undefined;
   if (isolation) process.stdout.write(`${isolation}\n`);
@@ -113,7 +129,7 @@ function oursSide(run: OursRun, corpus: Corpus): Side {
   return base;
 }
 
-async function runNativeSide(corpus: Corpus, work: string): Promise<{ side: Side; raw?: NativeRun }> {
+async function runNativeSide(corpus: Corpus, work: string): Promise<{ side: Side; raw?: NativeRun; process: ProcessRun }> {
   const out = join(work, 'native.json');
   const manifestPath = join(corpus.filesDir, '..', 'manifest.json');
   const run = await runMeasured(process.execPath, ['--import', 'tsx', join(__dirname, 'native', 'cli.ts'), corpus.filesDir, manifestPath, ensureTessdata(), out], {
@@ -123,6 +139,7 @@ async function runNativeSide(corpus: Corpus, work: string): Promise<{ side: Side
   const minutes = run.seconds / 60;
   if (run.code !== 0) {
     return {
+      process: run,
       side: { name: 'native', error: run.stderr.slice(-500), files: 0, seconds: run.seconds, filesPerMin: 0, ocrPages: 0, ocrPagesPerMin: 0, peakRssBytes: run.peakRssBytes, indexed: 0, metadataOnly: 0, failed: 0, stages: {} },
     };
   }
@@ -145,7 +162,7 @@ async function runNativeSide(corpus: Corpus, work: string): Promise<{ side: Side
     stages: Object.fromEntries(Object.entries(raw.stages).map(([k, v]) => [k, stageStats(v)])),
     accuracy: score(corpus.manifest, outcomes),
   };
-  return { side, raw };
+  return { side, raw, process: run };
 }
 
 main().catch((err: unknown) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BEDROCK_DIMENSIONS, WORKER_DEFAULTS, WORKER_ENV } from '../contract';
 import { ConfigError } from '../core/errors';
 import { extractionSettings, type ExtractionSettings } from './extraction';
-import { optionalNumber, parseSettings } from './parse';
+import { optionalBoolean, optionalNumber, parseSettings } from './parse';
 
 export type OpenSearchAuth =
   | { kind: 'none' }
@@ -91,10 +91,7 @@ const MiB = 1024 * 1024;
 const V = WORKER_ENV;
 const D = WORKER_DEFAULTS;
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''], { message: 'expected true or false' })
-  .optional()
-  .transform((v) => (v === undefined || v === '' ? undefined : ['true', '1', 'yes', 'on'].includes(v)));
+const bool = optionalBoolean;
 
 const url = z.url({ message: 'expected an http(s) URL' });
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());

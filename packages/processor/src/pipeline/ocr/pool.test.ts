@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { ConfigError, UnreadableFileError } from '../../core/errors';
 import { OcrTimeoutError, createOcrPool, type OcrPool } from './pool';
 import { renderLines } from '../../../test/support/ocr-pages';
+import { scene } from '../../../test/support/image-fixtures';
 
 // Real tesseract.js in real worker threads, on small generated images.
 jest.setTimeout(60_000);
@@ -81,6 +82,19 @@ describe('createOcrPool', () => {
     expect(scaled.text).toContain('Delivery note for Osaka');
   });
 
+  it('does not OCR a photograph, and does OCR a page of print', async () => {
+    const before = { ...pool.stats };
+    const photo = await pool.recognize({ kind: 'encoded', data: await scene(7) });
+    expect(photo.text).toBe('');
+    expect(photo.passes).toEqual([]);
+    expect(pool.stats.skippedNoPrint).toBe(before.skippedNoPrint + 1);
+    const page = await pool.recognize({ kind: 'encoded', data: english });
+    expect(page.text).toContain('Quotation');
+    expect(page.passes.length).toBeGreaterThan(0);
+    expect(pool.stats.skippedNoPrint).toBe(before.skippedNoPrint + 1);
+    expect(pool.stats.pages).toBe(before.pages + 2);
+  });
+
   it('refuses bad images with a reason', async () => {
     const garbage = Buffer.from('this is not an image at all, just some bytes');
     await expect(pool.recognize({ kind: 'encoded', data: garbage })).rejects.toThrow(UnreadableFileError);
@@ -99,6 +113,24 @@ describe('createOcrPool', () => {
     expect(() => createOcrPool({ threads: 0 })).toThrow(ConfigError);
     expect(() => createOcrPool({ threads: 0 })).toThrow(/ocr\.threads/);
     expect(() => createOcrPool({ langPaths: { jpn: '/nowhere' } })).toThrow(/ocr\.langPaths\.jpn: \/nowhere\/jpn\.traineddata\.gz does not exist/);
+  });
+});
+
+describe('createOcrPool engines', () => {
+  it('loads one language per engine, and only the languages the pages need', async () => {
+    const pool = createOcrPool({ threads: 1 });
+    try {
+      const ja = await pool.recognize({ kind: 'encoded', data: japanese });
+      expect(ja.lang).toBe('jpn');
+      // The probe and the page both ran on the jpn engine: eng was never loaded.
+      expect(ja.passes.map((p) => p.model)).toEqual(['jpn', 'jpn']);
+      expect(pool.stats.enginesStarted).toBe(1);
+      const en = await pool.recognize({ kind: 'encoded', data: english });
+      expect(en.lang).toBe('eng');
+      expect(pool.stats.enginesStarted).toBe(2);
+    } finally {
+      await pool.close();
+    }
   });
 });
 

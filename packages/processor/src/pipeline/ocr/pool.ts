@@ -57,6 +57,8 @@ export const ocrPoolOptionsSchema = z.strictObject({
   maxInputPixels: posInt.default(100_000_000),
   /** Larger images are scaled down to this many pixels before OCR (bounds the WASM heap). */
   maxOcrPixels: posInt.default(12_000_000),
+  /** Pages with nothing shaped like print (photos, blank backs) are not OCR'd: their text is empty. */
+  skipPagesWithoutPrint: z.boolean().default(true),
   /** Folders with `<lang>.traineddata.gz`; default: the @tesseract.js-data packages' 4.0.0_best_int. */
   langPaths: z.strictObject({ jpn: z.string().min(1).optional(), eng: z.string().min(1).optional() }).default({}),
 });
@@ -70,6 +72,8 @@ export interface OcrPoolStats {
   unreadable: number;
   enginesStarted: number;
   enginesRecycled: number;
+  /** Pages not OCR'd because nothing on them looked like print (counted in `pages` too). */
+  skippedNoPrint: number;
 }
 
 /** What the pool tells beyond the OcrService contract, for diagnostics and benchmarks. */
@@ -136,6 +140,7 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
     maxOcrPixels: settings.maxOcrPixels,
     strategy: settings.strategy,
     minCjkRatio: settings.minCjkRatio,
+    skipPagesWithoutPrint: settings.skipPagesWithoutPrint,
   };
   const piscina = new Piscina({
     ...workerScript(),
@@ -150,7 +155,7 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
   piscina.on('error', (err: unknown) => log.error({ err }, 'OCR thread failed outside a task'));
 
   const slots = new Slots(settings.threads);
-  const stats: OcrPoolStats = { pages: 0, timeouts: 0, unreadable: 0, enginesStarted: 0, enginesRecycled: 0 };
+  const stats: OcrPoolStats = { pages: 0, timeouts: 0, unreadable: 0, enginesStarted: 0, enginesRecycled: 0, skippedNoPrint: 0 };
   let closed = false;
 
   async function recognize(image: OcrImage, opts: OcrRecognizeOptions = {}): Promise<OcrPoolResult> {
@@ -169,7 +174,7 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
     const signal = opts.signal ? AbortSignal.any([opts.signal, limit.signal]) : limit.signal;
     let result: OcrTaskResult;
     try {
-      const task = { image, langs, dpi: opts.dpi, reading: reading.port2 } satisfies OcrTask & { reading: MessagePort };
+      const task = { image, langs, dpi: opts.dpi, langHint: opts.langHint, reading: reading.port2 } satisfies OcrTask & { reading: MessagePort };
       const transferList = [reading.port2, ...transferable(image.data)];
       result = (await piscina.run(task, { signal, transferList })) as OcrTaskResult;
     } catch (err) {
@@ -191,8 +196,9 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
     stats.pages += 1;
     stats.enginesStarted += result.enginesStarted;
     stats.enginesRecycled += result.enginesRecycled;
+    if (result.skippedNoPrint) stats.skippedNoPrint += 1;
     log.debug(
-      { lang: result.lang, ms: Math.round(result.ms), preprocessMs: Math.round(result.preprocessMs), passes: result.passes, recycled: result.enginesRecycled },
+      { lang: result.lang, ms: Math.round(result.ms), preprocessMs: Math.round(result.preprocessMs), passes: result.passes, recycled: result.enginesRecycled, skippedNoPrint: result.skippedNoPrint },
       'OCR page read',
     );
     return { text: result.text, confidence: result.confidence, lang: result.lang, ms: Math.round(result.ms), passes: result.passes };

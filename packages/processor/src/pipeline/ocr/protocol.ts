@@ -13,7 +13,7 @@ export type LangStrategy =
 export interface OcrWorkerConfig {
   /** Folder holding `<lang>.traineddata.gz` for each language. */
   langPaths: Record<OcrLang, string>;
-  /** Tesseract models each thread starts up front ('jpn', 'eng', 'jpn+eng'). */
+  /** Tesseract models a thread may use ('jpn', 'eng', 'jpn+eng'); the first starts with the thread, the others when needed. */
   models: string[];
   /** Folder holding both languages' files, for the 'combined' strategy. */
   combinedLangPath?: string;
@@ -25,12 +25,15 @@ export interface OcrWorkerConfig {
   strategy: LangStrategy;
   /** Below this share of CJK among the non-space characters, a page is read as English. */
   minCjkRatio: number;
+  /** Pages with nothing shaped like print are not OCR'd (see text-likeness.ts). */
+  skipPagesWithoutPrint: boolean;
 }
 
 export interface OcrTask {
   image: OcrImage;
   langs: OcrLang[];
   dpi?: number;
+  langHint?: OcrLang;
 }
 
 export interface OcrPass {
@@ -59,5 +62,7 @@ export type OcrTaskResult =
       enginesStarted: number;
       /** Tesseract engines retired after this task because they had read `recycleAfterPages` pages. */
       enginesRecycled: number;
+      /** Not OCR'd: nothing on the page looked like print. */
+      skippedNoPrint?: boolean;
     }
   | { ok: false; reason: string };

@@ -82,6 +82,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     source,
     pipeline: stack.pipeline,
     lookup: (id) => lookup.get(id),
+    membersOf: (id) => index.membersOf([id]),
     reprocess: settings.reprocess,
   });
   const worker = new Worker(

@@ -254,7 +254,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (outcome.kind !== 'skip') {
       t.phase = 'indexing';
       const indexStart = performance.now();
-      const result = await (outcome.kind === 'index' ? this.deps.index.put(outcome.doc) : this.deps.index.delete(outcome.id));
+      // A container's members are written with it; the message is acknowledged only when all were.
+      const writes =
+        outcome.kind === 'index'
+          ? [outcome.doc, ...(outcome.members ?? [])].map((d) => this.deps.index.put(d)).concat((outcome.staleMembers ?? []).map((id) => this.deps.index.delete(id)))
+          : [outcome.id, ...(outcome.members ?? [])].map((id) => this.deps.index.delete(id));
+      const results = await Promise.all(writes);
+      const result = results.find((r) => !r.ok) ?? results[0];
       indexMs = performance.now() - indexStart;
       if (t.settled) return;
       if (!result.ok) {
