@@ -1,4 +1,4 @@
-import { WORKER_DEFAULTS } from '@cis/processor';
+import { SCALING_DEFAULTS, WORKER_DEFAULTS } from '@cis/processor';
 import { z } from 'zod';
 import { defaultBedrockRegion, EMBEDDING_MODEL_ID, TITAN_MULTIMODAL_REGIONS } from './bedrock';
 
@@ -65,7 +65,7 @@ const fleetSchema = z
 
 const scalingSchema = z.strictObject({
   /** Visible messages per in-service instance the group tracks. */
-  backlogPerInstance: positiveInt.default(100),
+  backlogPerInstance: positiveInt.default(SCALING_DEFAULTS.backlogPerInstance),
   cpuUtilizationPercent: percent.default(70),
   /** Files per hour per instance (CISFileSearch/ProcessingThroughput) the group tracks. */
   throughputPerInstance: positiveInt.default(500),
@@ -74,7 +74,7 @@ const scalingSchema = z.strictObject({
    * scale-out (this is where a "60 s scale-out cooldown" goes). Scale-in needs the policy's own
    * low alarm to hold for 15 minutes, which is slower than any 300 s cooldown would be.
    */
-  instanceWarmupSeconds: z.number().int().min(0).max(3600).default(60),
+  instanceWarmupSeconds: z.number().int().min(0).max(3600).default(SCALING_DEFAULTS.instanceWarmupSeconds),
 });
 
 const alarmsSchema = z.strictObject({

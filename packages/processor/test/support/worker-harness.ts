@@ -95,6 +95,8 @@ export class ChildWorker {
   readonly proc: ChildProcess;
   readonly stderr: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  /** How it exited, once it has (synchronously readable, unlike `exited`). */
+  exitedWith: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
 
   constructor(env: NodeJS.ProcessEnv) {
     // One node process, as on the fleet (`node cis.js worker`). Not the tsx launcher: it relays a
@@ -113,7 +115,12 @@ export class ChildWorker {
       partial = lines.pop() ?? '';
       this.stderr.push(...lines);
     });
-    this.exited = new Promise((done) => this.proc.on('exit', (code, signal) => done({ code, signal, at: Date.now() })));
+    this.exited = new Promise((done) =>
+      this.proc.on('exit', (code, signal) => {
+        this.exitedWith = { code, signal, at: Date.now() };
+        done(this.exitedWith);
+      }),
+    );
   }
 
   /** Signals the whole group: the worker process and anything it started. */

@@ -1,3 +1,5 @@
+import { SCALING_DEFAULTS } from '../../contract/scaling';
+
 /**
  * The worker fleet as the stacks deploy it: the defaults the planner and the simulator start from.
  * Every value can be overridden on the command line; these are what an operator gets without flags.
@@ -13,7 +15,7 @@ export const FLEET_DEFAULTS = {
   /** The group's max while the stacks run in initial-load mode. */
   initialLoadMaxInstances: 150,
   /** Target of the backlog-per-instance policy: visible messages ÷ in-service instances. */
-  targetBacklogPerInstance: 100,
+  targetBacklogPerInstance: SCALING_DEFAULTS.backlogPerInstance,
   scaleOutCooldownSeconds: 60,
   scaleInCooldownSeconds: 300,
   /** Launch to first file processed: boot, user data, bundle download, worker start. */

@@ -1,3 +1,4 @@
+import { desiredCapacity } from '../../contract/scaling';
 import { fleetCost } from './cost';
 import type { Bound } from './plan';
 
@@ -132,7 +133,7 @@ export function simulate(input: SimulationInput): SimulationResult {
 
   for (let t = 0; ; t++) {
     const now = t * 60;
-    const desired = clamp(ceil(queue / input.targetBacklogPerInstance - EPS), input.minInstances, input.maxInstances);
+    const desired = desiredCapacity(queue, input.targetBacklogPerInstance, input.minInstances, input.maxInstances);
     const finished = hasLoad && drainQueue !== null && scannerLeft <= EPS && queue <= drainQueue + EPS;
     if (finished || t >= horizon) {
       if (finished) drainedAt = t;

@@ -6,7 +6,10 @@ import type { Worker } from './worker';
 export function attachLogging(worker: Worker, log: Logger): void {
   let released = 0;
   let releasedCounted = 0;
+  // How many free releases the files this worker finished had been through (fleet rehearsals read it).
+  const processedByReleases: Record<number, number> = {};
   worker.on('bulk', (e) => log.info({ ...e, ms: Math.round(e.ms) }, 'bulk batch'));
+  worker.on('message_processed', (m) => void (processedByReleases[m.releases] = (processedByReleases[m.releases] ?? 0) + 1));
   worker.on('message_processed', (m, info) =>
     log.debug({ key: info.key, status: info.status, reason: info.reason, processMs: Math.round(info.processMs), receiveCount: m.receiveCount }, 'file done'),
   );
@@ -28,5 +31,5 @@ export function attachLogging(worker: Worker, log: Logger): void {
     if (!how.copied) log.info({ messageId: m.messageId, key: keyOf(m), releases: m.releases, receiveCount: m.receiveCount }, 'released by visibility 0 (counts as a receive)');
   });
   worker.on('draining', (reason) => log.info({ reason, inFlight: worker.inFlight }, 'draining: no more receives; releasing messages in progress'));
-  worker.on('stopped', () => log.info({ released, releasedCounted }, 'worker stopped'));
+  worker.on('stopped', () => log.info({ released, releasedCounted, processedByReleases }, 'worker stopped'));
 }
