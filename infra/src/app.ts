@@ -12,8 +12,8 @@ export interface IngestAppOptions extends AppProps {
 }
 
 /**
- * The CDK app: one IngestStack for the environment named by `-c env=<name>` (and
- * `-c initialLoad=true|false`), checked by cdk-nag's AwsSolutions pack and by CloudFormation
+ * The CDK app: one IngestStack for the environment named by `-c env=<name>` (everything else,
+ * initial-load mode included, is that environment's configuration), checked by cdk-nag's AwsSolutions pack and by CloudFormation
  * template validation. Either check failing fails the synth.
  */
 export function createIngestApp(options: IngestAppOptions = {}): { app: App; stack: IngestStack } {

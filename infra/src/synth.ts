@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createIngestApp } from './app';
-import { loadEnvironment } from './config/load';
+import { environmentVariant, loadEnvironment } from './config/load';
+import type { ENVIRONMENTS } from './config/environments';
 import type { EnvironmentConfig } from './config/schema';
 import type { IngestStack } from './stacks/ingest-stack';
 
@@ -24,6 +25,7 @@ export interface SynthesizedEnvironment {
 }
 
 export interface SynthOptions {
+  /** The environment with its `initialLoad` setting changed to this (tests; the real switch is environments.ts). */
   initialLoad?: boolean;
   /** Run CloudFormation template validation (slow: its rule engine compiles once per process). */
   validate?: boolean;
@@ -40,7 +42,9 @@ export class Synthesizer {
   private readonly cache = new Map<string, SynthesizedEnvironment>();
 
   synth(envName: string, options: SynthOptions = {}): SynthesizedEnvironment {
-    return this.synthConfig(loadEnvironment(envName, { initialLoad: options.initialLoad }), options);
+    const config =
+      options.initialLoad === undefined ? loadEnvironment(envName) : environmentVariant(envName as keyof typeof ENVIRONMENTS, { initialLoad: options.initialLoad });
+    return this.synthConfig(config, options);
   }
 
   /** The same for settings given directly (a variant of an environment, in tests). */

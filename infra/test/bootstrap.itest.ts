@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await moto?.stop();
   rmSync(cdkHome, { recursive: true, force: true });
-});
+}, 30_000);
 
 describe('pnpm infra:bootstrap', () => {
   it('is the command README documents', () => {

@@ -5,6 +5,7 @@ import { ENVIRONMENTS } from '../src/config/environments';
 import { parseEnvironment } from '../src/config/load';
 import { DRAIN_HOOK_NAME } from '../src/constructs/worker-fleet';
 import { WORKER_FAILED_METRIC } from '../src/constructs/worker-user-data';
+import { baselineDifference } from '../src/baseline';
 import { Synthesizer } from '../src/synth';
 import { onlyResource, renderText, resourcesOfType, userDataText } from './template-text';
 
@@ -86,6 +87,17 @@ describe('worker fleet', () => {
     expect(userDataText(initialLoad.template)).toContain('\nCIS_INITIAL_LOAD=true\n');
     expect(userDataText(production().template)).toContain('\nCIS_INITIAL_LOAD=false\n');
   });
+
+  it('initial-load mode is a reviewed change of the template: cdk diff against the committed baseline shows MaxSize and the worker setting', async () => {
+    const on = synth.synth('production', { initialLoad: true });
+    // The committed baseline is the environment as configured (off): a deploy that turns the mode
+    // on or off is a visible template change, never a silent command-line switch.
+    const difference = await baselineDifference(on.stack.stackName, on.template, on.outdir);
+    expect(difference).toMatch(/MaxSize/);
+    expect(difference).toMatch(/"50"|50/);
+    expect(difference).toMatch(/150/);
+    expect(await baselineDifference(production().stack.stackName, production().template, production().outdir)).toBeUndefined();
+  }, 120_000);
 
   it('tags instances Name and Workload=OCR-Processing', () => {
     const group = onlyResource(production().template, 'AWS::AutoScaling::AutoScalingGroup') as { Tags: unknown[] };

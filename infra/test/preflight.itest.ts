@@ -13,6 +13,9 @@ import type { EnvironmentConfig } from '../src/config/schema';
 import { AwsClients, bootstrapRequirement, runPreflight, type BootstrapRequirement, type CheckResult } from '../src/preflight';
 import { REPO_ROOT, Synthesizer } from '../src/synth';
 
+// Each check is a few calls to moto; on a loaded 2-core machine one can take longer than jest's 5 s default.
+jest.setTimeout(30_000);
+
 /**
  * Every preflight check against emulators over real sockets: stock moto for STS, SSM,
  * CloudFormation, IAM, S3 and SNS; the testbed's stand-ins for Service Quotas and Bedrock. Each

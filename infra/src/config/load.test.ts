@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ENVIRONMENTS } from './environments';
-import { ConfigError, ENVIRONMENT_NAMES, loadEnvironment, parseEnvironment } from './load';
+import { ConfigError, ENVIRONMENT_NAMES, environmentVariant, loadEnvironment, parseEnvironment } from './load';
 
 const production = ENVIRONMENTS.production;
 
@@ -46,10 +46,13 @@ describe('loadEnvironment', () => {
     expect(c.initialLoad).toBe(false);
   });
 
-  it('switches initial-load mode from the context, as a string or a boolean', () => {
-    expect(loadEnvironment('production', { initialLoad: 'true' }).initialLoad).toBe(true);
-    expect(loadEnvironment('production', { initialLoad: false }).initialLoad).toBe(false);
-    expect(problem(() => loadEnvironment('production', { initialLoad: 'yes' }))).toBe('invalid setting initialLoad: expected true or false, got "yes"');
+  it('refuses -c initialLoad: the mode is the environment configuration, which the message says to edit', () => {
+    for (const value of ['true', false, 'yes']) {
+      const message = problem(() => loadEnvironment('production', { initialLoad: value }));
+      expect(message).toMatch(/^invalid setting initialLoad: -c initialLoad is not read any more/);
+      expect(message).toContain(`set initialLoad: ${JSON.stringify(value)} for "production" in infra/src/config/environments.ts`);
+    }
+    expect(environmentVariant('production', { initialLoad: true }).initialLoad).toBe(true);
   });
 
   it('names the setting when the environment is missing or unknown', () => {
@@ -117,6 +120,20 @@ describe('the CDK app entry', () => {
         env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ env: 'prod' }), CDK_OUTDIR: outdir },
       });
       await expect(run).rejects.toMatchObject({ code: 2, stderr: 'cis-infra: invalid setting env: unknown environment "prod"; expected one of dev, staging, production\n' });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('fails synth with exit code 2 for -c initialLoad=true, saying to edit the environment instead', async () => {
+    const root = join(__dirname, '..', '..', '..');
+    const outdir = mkdtempSync(join(tmpdir(), 'cis-infra-entry-'));
+    try {
+      const run = promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'bin', 'cis-infra.ts')], {
+        cwd: root,
+        env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ env: 'production', initialLoad: 'true' }), CDK_OUTDIR: outdir },
+      });
+      await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('set initialLoad: "true" for "production" in infra/src/config/environments.ts') });
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

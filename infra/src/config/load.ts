@@ -7,20 +7,32 @@ export { ConfigError };
 export const ENVIRONMENT_NAMES = Object.keys(ENVIRONMENTS);
 
 /**
- * The settings of one environment, validated. `name` comes from `cdk … -c env=<name>`;
- * `initialLoad` (from `-c initialLoad=true|false`) overrides the environment's own switch.
+ * The settings of one environment, validated. `name` comes from `cdk … -c env=<name>`.
+ * Initial-load mode is the environment's own `initialLoad` setting (environments.ts): a
+ * command-line switch would be dropped by the next routine deploy in the middle of a multi-day
+ * load (the group silently back to its normal maximum), so `-c initialLoad=…` is refused.
  * Anything invalid throws a ConfigError that names the setting.
  */
-export function loadEnvironment(name: unknown, overrides: { initialLoad?: unknown } = {}): EnvironmentConfig {
+export function loadEnvironment(name: unknown, context: { initialLoad?: unknown } = {}): EnvironmentConfig {
   if (typeof name !== 'string' || name === '') {
     throw new ConfigError(`missing setting env: pick an environment with -c env=<${ENVIRONMENT_NAMES.join('|')}>`);
   }
   if (!Object.hasOwn(ENVIRONMENTS, name)) {
     throw new ConfigError(`invalid setting env: unknown environment "${name}"; expected one of ${ENVIRONMENT_NAMES.join(', ')}`);
   }
-  const input: EnvironmentInput = ENVIRONMENTS[name as keyof typeof ENVIRONMENTS];
-  const initialLoad = parseSwitch('initialLoad', overrides.initialLoad);
-  return parseEnvironment(name, initialLoad === undefined ? input : { ...input, initialLoad });
+  if (context.initialLoad !== undefined) {
+    throw new ConfigError(
+      `invalid setting initialLoad: -c initialLoad is not read any more; initial-load mode is part of the environment's configuration: ` +
+        `set initialLoad: ${JSON.stringify(context.initialLoad)} for "${name}" in infra/src/config/environments.ts, refresh the baselines ` +
+        `(pnpm infra:baselines), review and merge the change, then deploy (infra/README.md, "Initial-load mode")`,
+    );
+  }
+  return parseEnvironment(name, ENVIRONMENTS[name as keyof typeof ENVIRONMENTS]);
+}
+
+/** An environment's settings with changes on top (tests: the same environment in initial-load mode). */
+export function environmentVariant(name: keyof typeof ENVIRONMENTS, changes: Partial<EnvironmentInput>): EnvironmentConfig {
+  return parseEnvironment(name, { ...ENVIRONMENTS[name], ...changes });
 }
 
 /** Validates an environment's settings (the schema's defaults filled in) and derives its names. */
@@ -34,12 +46,4 @@ export function parseEnvironment(name: string, input: unknown): EnvironmentConfi
     throw new ConfigError(`invalid infrastructure settings: ${problems.join('; ')}`);
   }
   return { ...result.data, name, stackName: `CisIngest-${name}`, prefix: `cis-${name}` };
-}
-
-/** A true/false context value: `-c initialLoad=true` arrives as a string, cdk.json may hold a boolean. */
-function parseSwitch(setting: string, value: unknown): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  throw new ConfigError(`invalid setting ${setting}: expected true or false, got ${JSON.stringify(value)}`);
 }

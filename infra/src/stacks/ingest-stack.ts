@@ -101,7 +101,7 @@ export class IngestStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.queues.deadLetterQueue.queueUrl, description: `${WORKER_ENV.dlqUrl} (cis failures)` });
     new CfnOutput(this, 'OpenSearchUrl', { value: opensearch.endpoint, description: WORKER_ENV.opensearchUrl });
     new CfnOutput(this, 'WorkerGroupName', { value: this.fleet.groupName });
-    new CfnOutput(this, 'InitialLoad', { value: String(c.initialLoad), description: 'Initial-load mode (-c initialLoad=true|false)' });
+    new CfnOutput(this, 'InitialLoad', { value: String(c.initialLoad), description: 'Initial-load mode (the environment\'s initialLoad setting, infra/src/config/environments.ts)' });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 }

@@ -153,7 +153,7 @@ function localIndex(dir: string, db: string): Promise<IndexSummary> {
 function localDocuments(db: string): IndexDocument[] {
   const sqlite = new Database(db, { readonly: true });
   try {
-    const rows = sqlite.prepare('SELECT id, path, name, size, mtime, sha256, mime, kind, pages, text, ocr_pages, status, reason, indexed_at FROM docs').all() as Array<Record<string, any>>;
+    const rows = sqlite.prepare('SELECT id, path, name, size, mtime, sha256, mime, kind, pages, text, ocr_pages, status, reason, language, indexed_at FROM docs').all() as Array<Record<string, any>>;
     return rows.map((r) => ({
       id: r.id,
       path: r.path,
@@ -167,6 +167,7 @@ function localDocuments(db: string): IndexDocument[] {
       text: r.text,
       ocrPages: JSON.parse(r.ocr_pages),
       status: r.status,
+      language: r.language,
       ...(r.reason ? { reason: r.reason } : {}),
       indexedAt: r.indexed_at,
     }));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteIndex } from '../src/adapters/sqlite/sqlite-index';
 import type { IndexRunSummary } from '../src/programs/local/folder-indexer';
-import { expectedOutcomes, writeHostileFolder, type HostileFolder } from './support/hostile';
+import { expectedMembers, expectedOutcomes, writeHostileFolder, type HostileFolder } from './support/hostile';
 import { REPO_ROOT } from './support/worker-harness';
 
 /**
@@ -78,8 +78,10 @@ describe('cis index over the hostile corpus (local mode)', () => {
     expect({ code: run.code, stderrTail: run.code === 0 ? '' : run.stderr.slice(-3000) }).toEqual({ code: 0, stderrTail: '' });
     const expectedFiles = folder.cases.length + folder.controls.length + folder.names.length;
     expect(summary.files).toBe(expectedFiles);
-    expect(summary.indexed + summary.failed.length).toBe(expectedFiles);
-    expect((db.prepare('SELECT count(*) AS n FROM docs').get() as { n: number }).n).toBe(expectedFiles);
+    // Members of containers are documents of their own, counted apart (a failed one is in `failed`).
+    const members = Object.keys(expectedMembers).length;
+    expect(summary.indexed + summary.members + summary.failed.length).toBe(expectedFiles + members);
+    expect((db.prepare('SELECT count(*) AS n FROM docs').get() as { n: number }).n).toBe(expectedFiles + members);
     // A bound, not a speed figure: every case stops early or within its time budget.
     expect(run.seconds).toBeLessThan(240);
   });
@@ -90,6 +92,12 @@ describe('cis index over the hostile corpus (local mode)', () => {
     if (outcome.reason) expect(doc?.reason ?? '').toMatch(outcome.reason);
     if (outcome.text) expect(doc?.text).toContain(outcome.text);
     if (outcome.status === 'failed') expect(summary.failed).toContainEqual({ path, reason: doc?.reason });
+  });
+
+  it.each(Object.entries(expectedMembers))('member %s ends as promised, with its reason', (path, outcome) => {
+    const doc = stored(path);
+    expect({ path, status: doc?.status }).toEqual({ path, status: outcome.status });
+    if (outcome.reason) expect(doc?.reason ?? '').toMatch(outcome.reason);
   });
 
   it('covers every case of the corpus', () => {

@@ -94,7 +94,7 @@ export async function xlsxWithHiddenPart(workbook: Uint8Array, hiddenName: strin
   return writeZip(parts);
 }
 
-/** A plain .zip of `bytes` zeros (no reader opens archives: metadata only). */
+/** A plain .zip of `bytes` zeros: a zip bomb whose member the container limits refuse. */
 export function zipOfZeros(bytes: number): Promise<Buffer> {
   return writeZip([{ name: 'zeros.bin', content: repeatedBytes(bytes) }]);
 }

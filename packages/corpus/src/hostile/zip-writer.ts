@@ -7,10 +7,15 @@ export interface ZipPart {
   content: Iterable<Buffer | string> | AsyncIterable<Buffer | string>;
   /** Writes this uncompressed size in the headers instead of the real one (a part that lies about its size). */
   declaredSize?: number;
+  /** The name's bytes as written, without the UTF-8 flag (CP932 names, as Windows in Japan writes them). */
+  nameBytes?: Buffer;
+  /** Sets the encryption flag (the content itself is not encrypted: readers must refuse it by the flag). */
+  encrypted?: boolean;
 }
 
 interface Written {
   name: Buffer;
+  flags: number;
   crc: number;
   compressed: Buffer;
   size: number;
@@ -32,13 +37,14 @@ export async function writeZip(parts: ZipPart[]): Promise<Buffer> {
   let offset = 0;
   for (const part of parts) {
     const { compressed, crc, size } = await deflatePart(part.content);
-    const name = Buffer.from(part.name, 'utf8');
+    const name = part.nameBytes ?? Buffer.from(part.name, 'utf8');
+    const flags = (part.nameBytes ? 0 : 0x0800) | (part.encrypted ? 0x1 : 0);
     const declared = part.declaredSize ?? size;
     if (declared > 0xffffffff || compressed.length > 0xffffffff) throw new Error(`zip part ${part.name} needs zip64, which this writer does not write`);
     const header = Buffer.alloc(30);
     header.writeUInt32LE(0x04034b50, 0);
     header.writeUInt16LE(20, 4);
-    header.writeUInt16LE(0x0800, 6); // UTF-8 names
+    header.writeUInt16LE(flags, 6); // 0x800: UTF-8 name; 0x1: encrypted
     header.writeUInt16LE(8, 8); // deflate
     header.writeUInt16LE(DOS_TIME, 10);
     header.writeUInt16LE(DOS_DATE, 12);
@@ -47,7 +53,7 @@ export async function writeZip(parts: ZipPart[]): Promise<Buffer> {
     header.writeUInt32LE(declared, 22);
     header.writeUInt16LE(name.length, 26);
     chunks.push(header, name, compressed);
-    written.push({ name, crc, compressed, size: declared, offset });
+    written.push({ name, flags, crc, compressed, size: declared, offset });
     offset += header.length + name.length + compressed.length;
   }
   const directoryStart = offset;
@@ -56,7 +62,7 @@ export async function writeZip(parts: ZipPart[]): Promise<Buffer> {
     entry.writeUInt32LE(0x02014b50, 0);
     entry.writeUInt16LE(20, 4);
     entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(0x0800, 8);
+    entry.writeUInt16LE(w.flags, 8);
     entry.writeUInt16LE(8, 10);
     entry.writeUInt16LE(DOS_TIME, 12);
     entry.writeUInt16LE(DOS_DATE, 14);

@@ -29,7 +29,21 @@ describe('extractionSettings', () => {
     expect(s.sandbox).toMatchObject({ memoryBytes: 512 * 1024 * 1024, totalMemoryBytes: 1024 * 1024 * 1024, timeoutMs: 5000 });
   });
 
+  it('keeps GPS out and opens containers two levels deep by default; reads the limits', () => {
+    expect(extractionSettings({}).limits).toMatchObject({
+      exifGps: false,
+      container: { maxDepth: 2, maxMembers: 10_000, maxBytes: 2048 * 1024 * 1024, maxRatio: 100 },
+    });
+    const s = extractionSettings({ CIS_EXIF_GPS: 'true', CIS_CONTAINER_MAX_DEPTH: '1', CIS_CONTAINER_MAX_MEMBERS: '5', CIS_CONTAINER_MAX_MB: '1', CIS_CONTAINER_MAX_RATIO: '20' });
+    expect(s.limits).toMatchObject({ exifGps: true, container: { maxDepth: 1, maxMembers: 5, maxBytes: 1024 * 1024, maxRatio: 20 } });
+  });
+
   it.each([
+    [{ CIS_EXIF_GPS: 'maybe' }, /CIS_EXIF_GPS: expected true or false/],
+    [{ CIS_CONTAINER_MAX_DEPTH: '-1' }, /CIS_CONTAINER_MAX_DEPTH/],
+    [{ CIS_CONTAINER_MAX_MEMBERS: '0' }, /CIS_CONTAINER_MAX_MEMBERS/],
+    [{ CIS_CONTAINER_MAX_MB: 'lots' }, /CIS_CONTAINER_MAX_MB/],
+    [{ CIS_CONTAINER_MAX_RATIO: '2' }, /CIS_CONTAINER_MAX_RATIO/],
     [{ CIS_EXTRACT_MEMORY_MB: '100' }, /CIS_EXTRACT_MEMORY_MB/],
     [{ CIS_EXTRACT_TIMEOUT_S: '0' }, /CIS_EXTRACT_TIMEOUT_S/],
     [{ CIS_EXTRACT_MEMORY_MB: '2048', CIS_EXTRACT_TOTAL_MEMORY_MB: '1024' }, /CIS_EXTRACT_TOTAL_MEMORY_MB: 1024 is below CIS_EXTRACT_MEMORY_MB/],

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { WORKER_DEFAULTS, WORKER_ENV } from '../contract';
 import { ConfigError } from '../core/errors';
 import type { ExtractLimits, OcrLang } from '../core/types';
-import { optionalNumber, parseSettings } from './parse';
+import { optionalBoolean, optionalNumber, parseSettings } from './parse';
 
 export interface ExtractionSettings {
   limits: ExtractLimits;
@@ -48,6 +48,12 @@ const schema = z.object({
   [V.extractMemoryMb]: optionalNumber(z.number().int().min(200)),
   [V.extractTotalMemoryMb]: optionalNumber(z.number().int().min(200)),
   [V.extractTimeoutSeconds]: optionalNumber(z.number().positive().max(EXTRACT_MAX_SECONDS)),
+  [V.exifGps]: optionalBoolean,
+  [V.containerMaxDepth]: optionalNumber(z.number().int().min(0).max(10)),
+  [V.containerMaxMembers]: optionalNumber(z.number().int().min(1)),
+  [V.containerMaxMb]: optionalNumber(z.number().positive()),
+  // Text and office files compress 5–20×; a ratio under 10 would refuse ordinary archives.
+  [V.containerMaxRatio]: optionalNumber(z.number().min(10)),
 });
 
 /**
@@ -75,6 +81,13 @@ export function extractionSettings(env: NodeJS.ProcessEnv = process.env): Extrac
       maxPixels: s[V.maxPixels] ?? D.maxPixels,
       maxFileBytes: (s[V.maxFileMb] ?? D.maxFileMb) * MiB,
       maxPages: s[V.maxPages] ?? D.maxPages,
+      exifGps: s[V.exifGps] ?? D.exifGps,
+      container: {
+        maxDepth: s[V.containerMaxDepth] ?? D.containerMaxDepth,
+        maxMembers: s[V.containerMaxMembers] ?? D.containerMaxMembers,
+        maxBytes: (s[V.containerMaxMb] ?? D.containerMaxMb) * MiB,
+        maxRatio: s[V.containerMaxRatio] ?? D.containerMaxRatio,
+      },
     },
     ocr: {
       threads: s[V.ocrThreads] ?? availableParallelism(),

@@ -15,3 +15,9 @@ export function parseSettings<S extends z.ZodType>(schema: S, input: unknown, wh
 /** An optional number from an environment variable or flag; empty strings count as unset. */
 export const optionalNumber = (schema: z.ZodNumber) =>
   z.preprocess((v) => (v === undefined || v === '' ? undefined : typeof v === 'string' ? Number(v) : v), schema.optional());
+
+/** An optional true/false from an environment variable or flag; empty strings count as unset. */
+export const optionalBoolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''], { message: 'expected true or false' })
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : ['true', '1', 'yes', 'on'].includes(v)));

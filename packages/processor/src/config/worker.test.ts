@@ -11,7 +11,7 @@ const base = {
 describe('workerSettings', () => {
   it('has production defaults', () => {
     const s = workerSettings({ ...base, CIS_OCR_THREADS: '4' });
-    expect(s.queue).toEqual({ receiveBatch: 10, waitSeconds: 20, visibilitySeconds: 900, heartbeatMarginSeconds: 120, retryDelaySeconds: 60 });
+    expect(s.queue).toEqual({ receiveBatch: 10, waitSeconds: 20, visibilitySeconds: 900, heartbeatMarginSeconds: 120, retryDelaySeconds: 60, maxFreeReleases: 20 });
     expect(s.filesInFlight).toBe(8);
     expect(s.prefetch).toBe(8);
     expect(s.bulk.maxBytes).toBe(10_000_000);

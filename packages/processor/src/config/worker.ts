@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BEDROCK_DIMENSIONS, WORKER_DEFAULTS, WORKER_ENV } from '../contract';
 import { ConfigError } from '../core/errors';
 import { extractionSettings, type ExtractionSettings } from './extraction';
-import { optionalNumber, parseSettings } from './parse';
+import { optionalBoolean, optionalNumber, parseSettings } from './parse';
 
 export type OpenSearchAuth =
   | { kind: 'none' }
@@ -53,6 +53,8 @@ export interface WorkerSettings {
     heartbeatMarginSeconds: number;
     /** A retryable failure returns the message after retryDelaySeconds × its receive count (capped by the visibility timeout). */
     retryDelaySeconds: number;
+    /** Releases per file by fresh copy (not counted as receives); later ones are visibility 0. */
+    maxFreeReleases: number;
   };
   /** Messages processed at once (download + extraction); keeps the OCR pool busy. */
   filesInFlight: number;
@@ -89,10 +91,7 @@ const MiB = 1024 * 1024;
 const V = WORKER_ENV;
 const D = WORKER_DEFAULTS;
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''], { message: 'expected true or false' })
-  .optional()
-  .transform((v) => (v === undefined || v === '' ? undefined : ['true', '1', 'yes', 'on'].includes(v)));
+const bool = optionalBoolean;
 
 const url = z.url({ message: 'expected an http(s) URL' });
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -156,6 +155,7 @@ const schema = z.object({
   [V.visibilityTimeoutSeconds]: optionalNumber(z.number().int().min(2).max(43_200)),
   [V.heartbeatMarginSeconds]: optionalNumber(z.number().min(1)),
   [V.retryDelaySeconds]: optionalNumber(z.number().int().min(0).max(43_200)),
+  [V.maxFreeReleases]: optionalNumber(z.number().int().min(0).max(1000)),
   [V.fileTimeoutSeconds]: optionalNumber(z.number().positive()),
 
   [V.bulkMb]: optionalNumber(z.number().min(1).max(100)),
@@ -219,6 +219,7 @@ export function workerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSett
       visibilitySeconds,
       heartbeatMarginSeconds,
       retryDelaySeconds: s[V.retryDelaySeconds] ?? D.retryDelaySeconds,
+      maxFreeReleases: s[V.maxFreeReleases] ?? D.maxFreeReleases,
     },
     filesInFlight,
     prefetch: s[V.prefetch] ?? Math.min(10, filesInFlight),

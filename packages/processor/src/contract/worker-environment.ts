@@ -26,6 +26,7 @@ export const WORKER_ENV = {
   visibilityTimeoutSeconds: 'CIS_VISIBILITY_TIMEOUT_S',
   heartbeatMarginSeconds: 'CIS_HEARTBEAT_MARGIN_S',
   retryDelaySeconds: 'CIS_RETRY_DELAY_S',
+  maxFreeReleases: 'CIS_MAX_FREE_RELEASES',
   fileTimeoutSeconds: 'CIS_FILE_TIMEOUT_S',
   bulkMb: 'CIS_BULK_MB',
   bulkLingerMs: 'CIS_BULK_LINGER_MS',
@@ -89,6 +90,12 @@ export const WORKER_ENV = {
   extractMemoryMb: 'CIS_EXTRACT_MEMORY_MB',
   extractTotalMemoryMb: 'CIS_EXTRACT_TOTAL_MEMORY_MB',
   extractTimeoutSeconds: 'CIS_EXTRACT_TIMEOUT_S',
+  // Document fields and containers (local mode reads the same ones)
+  exifGps: 'CIS_EXIF_GPS',
+  containerMaxDepth: 'CIS_CONTAINER_MAX_DEPTH',
+  containerMaxMembers: 'CIS_CONTAINER_MAX_MEMBERS',
+  containerMaxMb: 'CIS_CONTAINER_MAX_MB',
+  containerMaxRatio: 'CIS_CONTAINER_MAX_RATIO',
 } as const;
 
 export type WorkerVariable = (typeof WORKER_ENV)[keyof typeof WORKER_ENV];
@@ -112,6 +119,12 @@ export const WORKER_DEFAULTS = {
   /** How long a received message stays invisible; the heartbeat extends it while the file is worked on. */
   visibilityTimeoutSeconds: 900,
   retryDelaySeconds: 60,
+  /**
+   * Releases per file (drain, Spot notice, shutdown) that do not count towards maxReceiveCount
+   * (the file is re-sent as a fresh copy). Beyond it a release counts, so a file interrupted
+   * forever still ends in the DLQ: 20 drains of one file is far past any healthy churn.
+   */
+  maxFreeReleases: 20,
   fileTimeoutSeconds: 3600,
   /** Decimal MB: 10 MB stays under the 10 MiB request limit of small Amazon OpenSearch instance types. */
   bulkMb: 10,
@@ -162,4 +175,13 @@ export const WORKER_DEFAULTS = {
   extractTotalMemoryMb: 3584,
   /** Seconds of parsing per file, OCR waits not counted, plus EXTRACT_SECONDS_PER_PAGE per page (config/extraction.ts). */
   extractTimeoutSeconds: 60,
+  /** Where a photo was taken is personal data: stored only when a deployment opts in. */
+  exifGps: false,
+  /** A zip in a zip in a mail is depth 2; deeper containers are stored without opening them. */
+  containerMaxDepth: 2,
+  containerMaxMembers: 10_000,
+  /** MiB of members one container may unpack to, all members together. */
+  containerMaxMb: 2048,
+  /** Uncompressed ÷ compressed size above which a member is refused as a zip bomb. */
+  containerMaxRatio: 100,
 } as const satisfies Partial<Record<keyof typeof WORKER_ENV, string | number | boolean>>;

@@ -28,3 +28,12 @@ export async function sha256File(path: string, signal?: AbortSignal): Promise<st
   }
   return hash.digest('hex');
 }
+
+/**
+ * The id of a member of a container (a zip's file, a mail's attachment): from the container's id
+ * and the member's path inside it, so the same member of the same container keeps its id across
+ * runs, and equal member paths in two containers are two documents.
+ */
+export function memberId(containerId: string, memberPath: string): string {
+  return createHash('sha256').update(`${containerId}\u0000${memberPath}`, 'utf8').digest('hex').slice(0, 32);
+}

@@ -23,7 +23,7 @@ export interface LocalFile {
 }
 
 /** Broad families that select an extractor; `mime` carries the precise type. */
-export type FileKind = 'pdf' | 'image' | 'office' | 'text' | 'other';
+export type FileKind = 'pdf' | 'image' | 'office' | 'text' | 'container' | 'other';
 
 export interface DetectedType {
   mime: string;
@@ -92,7 +92,62 @@ export interface Extraction {
    * extraction sandbox and the result back (IPC and supervision), not parsing or OCR.
    */
   isolationMs?: number;
+  /** What the file says about itself (document properties, EXIF, mail headers). */
+  fields?: DocumentFields;
+  /**
+   * A container's members (a zip's files, a mail's attachments), unpacked to `membersDir`:
+   * each becomes its own document through the whole pipeline. The pipeline removes the folder.
+   */
+  members?: ContainerMember[];
+  membersDir?: string;
 }
+
+/** One member of a container, as its reader unpacked (or refused) it. */
+export interface ContainerMember {
+  /** Path inside the container, '/'-separated (dir/member.pdf; an attachment's file name). */
+  path: string;
+  /** Where its bytes were written; absent when it was refused. */
+  file?: string;
+  /** Uncompressed bytes. */
+  size: number;
+  mtimeMs?: number;
+  /** Why it was not unpacked (encrypted, over a container limit): stored as failed with this reason. */
+  refused?: string;
+}
+
+/**
+ * Descriptive fields a file carries about itself, as search pages filter on them: document
+ * properties (PDF Info/XMP, Office docProps), EXIF of photos, the headers of a mail. Dates are
+ * ISO 8601. Absent when the file does not say.
+ */
+export interface DocumentFields {
+  title?: string;
+  author?: string;
+  subject?: string;
+  keywords?: string;
+  /** The application that made the file (PDF Creator/Producer, Office Application). */
+  creatorTool?: string;
+  lastModifiedBy?: string;
+  company?: string;
+  created?: string;
+  modified?: string;
+  /** Photos: when the picture was taken (EXIF DateTimeOriginal). */
+  takenAt?: string;
+  cameraMake?: string;
+  cameraModel?: string;
+  /** EXIF orientation 1–8 as recorded; the pixels are read upright whatever it says. */
+  orientation?: number;
+  /** Only when CIS_EXIF_GPS allows it (privacy). */
+  gps?: { lat: number; lon: number };
+  /** Mail headers. */
+  from?: string;
+  to?: string[];
+  cc?: string[];
+  sentAt?: string;
+}
+
+/** The language most of a document's text is written in (core/language.ts). */
+export type DocumentLanguage = 'ja' | 'en' | 'other';
 
 export interface ExtractLimits {
   /** Refuse images (and rendered pages) with more pixels than this. */
@@ -101,6 +156,20 @@ export interface ExtractLimits {
   maxFileBytes: number;
   /** Pages beyond this are not extracted (recorded in the document). */
   maxPages: number;
+  /** Store where a photo was taken (EXIF GPS); off unless a deployment opts in (privacy). */
+  exifGps?: boolean;
+  /** How far containers (zip, mail) are opened; CONTAINER_DEFAULTS where absent. */
+  container?: ContainerLimits;
+}
+
+export interface ContainerLimits {
+  /** Containers inside containers: 1 opens a zip but not a zip inside it. */
+  maxDepth: number;
+  maxMembers: number;
+  /** All members of one container together, uncompressed. */
+  maxBytes: number;
+  /** A member whose uncompressed size is over this many times its compressed size is refused. */
+  maxRatio: number;
 }
 
 export interface ExtractContext {
@@ -133,6 +202,8 @@ export interface Extractor {
    * extraction sandbox, under the per-file memory and time budgets.
    */
   readonly inProcess?: boolean;
+  /** A reader of containers (zip, mail): not opened beyond CIS_CONTAINER_MAX_DEPTH. */
+  readonly container?: boolean;
   extract(input: ExtractInput, ctx: ExtractContext): Promise<Extraction>;
 }
 
@@ -175,12 +246,20 @@ export interface IndexDocument {
   ocrPages: number[];
   status: Exclude<FileStatus, 'skipped'>;
   reason?: string;
+  /** Of the text; 'other' also for documents without text. */
+  language: DocumentLanguage;
+  fields?: DocumentFields;
+  /** For a member of a zip or an attachment of a mail: the id of the document it came out of. */
+  container?: string;
   vector?: { modelId: string; values: Float32Array };
   /** ISO 8601 time of indexing. */
   indexedAt: string;
   /** Where the file came from in AWS mode. */
   s3?: { bucket: string; key: string; etag?: string };
 }
+
+/** A stored document as `cis show` prints it: the vector by its model and size, not its values. */
+export type StoredDocument = Omit<IndexDocument, 'vector'> & { vector?: { modelId: string; dimensions: number } };
 
 /** What an index knows about a stored file, enough to decide whether to redo it. */
 export interface IndexedState {
@@ -202,6 +281,8 @@ export interface SearchHit {
 /** What `cis search` and `cis similar` ask of an index (SQLite or OpenSearch). */
 export interface SearchIndex {
   search(query: string, opts?: { limit?: number }): Promise<SearchHit[]>;
+  /** The document stored for this path (exactly as stored), for `cis show`. */
+  getByPath(path: string): Promise<StoredDocument | undefined>;
   /** Nearest stored vectors of the same model only. */
   similar(vector: { modelId: string; values: Float32Array }, opts?: { limit?: number }): Promise<SearchHit[]>;
 }

@@ -72,6 +72,16 @@ describe('Pipeline', () => {
     expect(Object.keys(r.timings).sort()).toEqual(['detect', 'extract', 'hash', 'ocr']);
   });
 
+  it('stores the fields the extractor read and the language of the text', async () => {
+    const text = '本契約は、甲と乙の間における業務委託の条件を定めるものである。';
+    const p = make([extractor(async () => ({ text, pages: 1, ocrPages: [], fields: { title: '業務委託契約書' } }))]);
+    expect((await p.process(job('a.txt', 5))).doc).toMatchObject({ language: 'ja', fields: { title: '業務委託契約書' } });
+    const none = make([extractor(async () => ({ text: 'hello', pages: 1, ocrPages: [], fields: {} }))]);
+    const doc = (await none.process(job('a.txt', 5))).doc!;
+    expect(doc.language).toBe('other');
+    expect(doc).not.toHaveProperty('fields');
+  });
+
   it('skips unchanged content and redoes it when forced', async () => {
     let calls = 0;
     const p = make([extractor(async () => (calls++, { text: 'hello', pages: 1, ocrPages: [] }))]);

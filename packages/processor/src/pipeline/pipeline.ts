@@ -1,8 +1,12 @@
+import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { WORKER_ENV } from '../contract';
+import { CONTAINER_DEFAULTS } from '../core/container-limits';
 import { log } from '../core/log';
 import { errorMessage, RetryableError, UnreadableFileError } from '../core/errors';
 import { formatBytes } from '../core/format';
-import { sha256File } from '../core/ids';
+import { memberId, sha256File } from '../core/ids';
+import { detectLanguage } from '../core/language';
 import { timed, type StageTimings } from '../core/timing';
 import type {
   DetectedType,
@@ -45,6 +49,10 @@ export interface FileJob {
   force?: boolean;
   s3?: IndexDocument['s3'];
   signal?: AbortSignal;
+  /** For a member of a container: the container's document id. */
+  container?: string;
+  /** Containers this file is inside (0 for a file of the source). */
+  depth?: number;
 }
 
 export interface FileResult {
@@ -54,6 +62,8 @@ export interface FileResult {
   reason?: string;
   ocrPages: number;
   timings: StageTimings;
+  /** A container's members and theirs, all levels down, each with its own document. */
+  members?: FileResult[];
 }
 
 /**
@@ -84,6 +94,7 @@ export class Pipeline {
       text: '',
       ocrPages: [] as number[],
       ...(job.s3 ? { s3: job.s3 } : {}),
+      ...(job.container ? { container: job.container } : {}),
     };
     const finish = (
       type: DetectedType,
@@ -98,7 +109,9 @@ export class Pipeline {
         kind: type.kind,
         status,
         indexedAt: new Date().toISOString(),
+        language: detectLanguage(extraction?.text ?? ''),
         ...(extraction ? { text: extraction.text, pages: extraction.pages, ocrPages: extraction.ocrPages } : {}),
+        ...(extraction?.fields && Object.keys(extraction.fields).length > 0 ? { fields: extraction.fields } : {}),
         ...(reason ? { reason } : {}),
         ...(vector ? { vector } : {}),
       };
@@ -115,6 +128,11 @@ export class Pipeline {
     const type = await timed(timings, 'detect', () => this.opts.detect(file.path, name));
     const extractor = this.opts.registry.pick(type);
     if (!extractor) return finish(type, 'metadata_only', undefined, `no text reader for ${type.mime}`);
+    const containerLimits = limits.container ?? CONTAINER_DEFAULTS;
+    const depth = job.depth ?? 0;
+    if (extractor.container && depth >= containerLimits.maxDepth) {
+      return finish(type, 'metadata_only', undefined, `container inside ${depth} containers, not opened: over ${WORKER_ENV.containerMaxDepth} (${containerLimits.maxDepth})`);
+    }
 
     const runner = this.opts.runner ?? inThisProcess;
     let extraction: Extraction;
@@ -127,6 +145,10 @@ export class Pipeline {
       const reason = err instanceof UnreadableFileError ? err.reason : `${extractor.name} extractor failed: ${errorMessage(err)}`;
       if (!(err instanceof UnreadableFileError)) log.warn({ err, path: entry.relPath }, 'extractor error');
       return finish(type, 'failed', undefined, reason);
+    }
+    if (extraction.members) {
+      const result = finish(type, 'indexed', extraction, extraction.notes?.join('; '));
+      return { ...result, members: await this.processMembers(job, extraction, depth + 1) };
     }
     if (extraction.ocrMs !== undefined) timings.ocr = extraction.ocrMs;
     if (extraction.isolationMs !== undefined) timings.isolation = extraction.isolationMs;
@@ -146,6 +168,59 @@ export class Pipeline {
       const failure = `image embedding failed: ${errorMessage(err)}`;
       return finish(type, 'indexed', extraction, notes ? `${notes}; ${failure}` : failure);
     }
+  }
+
+  /**
+   * Each member of a container through the whole pipeline (detect, extract, OCR, embed), one
+   * after the other: its path is `container/member`, its id from the container's id and the
+   * member path, `container` the container's id. A refused member is a failed document with
+   * its reason. The unpacked files are removed afterwards, whatever happened.
+   */
+  private async processMembers(job: FileJob, extraction: Extraction, depth: number): Promise<FileResult[]> {
+    const out: FileResult[] = [];
+    try {
+      for (const member of extraction.members ?? []) {
+        job.signal?.throwIfAborted();
+        const relPath = `${job.entry.relPath}/${member.path}`;
+        const entry: SourceEntry = { relPath, size: member.size, mtimeMs: member.mtimeMs ?? job.entry.mtimeMs };
+        const id = memberId(job.id, member.path);
+        if (!member.file) {
+          out.push(this.refusedMember(job, entry, id, member.refused ?? 'not unpacked'));
+          continue;
+        }
+        const file: LocalFile = { path: member.file, size: member.size, release: async () => undefined };
+        const result = await this.process({ entry, file, id, force: true, signal: job.signal, s3: job.s3, container: job.id, depth });
+        out.push(result, ...(result.members ?? []));
+        delete result.members;
+      }
+    } finally {
+      if (extraction.membersDir) await rm(extraction.membersDir, { recursive: true, force: true });
+    }
+    return out;
+  }
+
+  private refusedMember(job: FileJob, entry: SourceEntry, id: string, reason: string): FileResult {
+    const name = basename(entry.relPath);
+    const doc: IndexDocument = {
+      id,
+      path: entry.relPath,
+      name,
+      size: entry.size,
+      mtime: new Date(entry.mtimeMs).toISOString(),
+      sha256: '',
+      mime: 'application/octet-stream',
+      kind: 'other',
+      pages: 0,
+      text: '',
+      ocrPages: [],
+      status: 'failed',
+      reason,
+      language: 'other',
+      container: job.id,
+      indexedAt: new Date().toISOString(),
+      ...(job.s3 ? { s3: job.s3 } : {}),
+    };
+    return { status: 'failed', doc, reason, ocrPages: 0, timings: {} };
   }
 }
 

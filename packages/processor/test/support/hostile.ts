@@ -34,7 +34,8 @@ export function expectedOutcomes(scale: HostileScale): Record<string, HostileOut
     'office/lying-size.docx': { status: 'failed', reason: /^corrupt zip part word\/document\.xml: too many bytes in the stream/ },
     'office/billion-laughs.docx': { status: 'failed', reason: /^unreadable Word document: .*entity not found/ },
     'office/deep-nesting.docx': { status: 'failed', reason: /^unreadable Word document: Maximum call stack size exceeded$/ },
-    'archives/zeros.zip': { status: 'metadata_only', reason: /^no text reader for application\/zip$/ },
+    // The archive is read; its member is the bomb, refused by its ratio before a byte is inflated.
+    'archives/zeros.zip': { status: 'indexed', reason: /^1 of 1 members refused \(each stored with its reason\)$/, text: 'zeros.bin' },
     'pdf/truncated.pdf': { status: 'failed', reason: /^PDF is damaged/ },
     'pdf/encrypted.pdf': { status: 'failed', reason: /^PDF is password-protected$/ },
     'pdf/xref-loop.pdf': { status: 'indexed', text: 'xref loop caption' },
@@ -44,6 +45,11 @@ export function expectedOutcomes(scale: HostileScale): Record<string, HostileOut
     'images/ifd-loop.tif': { status: 'indexed' },
   };
 }
+
+/** Members of the cases' containers, each its own document (path `archive.zip/member`). */
+export const expectedMembers: Record<string, HostileOutcome> = {
+  'archives/zeros.zip/zeros.bin': { status: 'failed', reason: /^compression ratio \d+:1 \(.*\), over CIS_CONTAINER_MAX_RATIO \(100\): refused as a zip bomb$/ },
+};
 
 export interface HostileFolder {
   /** Relative paths of the hostile cases. */

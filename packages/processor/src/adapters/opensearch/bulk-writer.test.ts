@@ -16,6 +16,7 @@ const doc = (id: string, text = 'x'): IndexDocument => ({
   text,
   ocrPages: [],
   status: 'indexed',
+  language: 'other',
   indexedAt: '2026-01-02T03:04:06.000Z',
 });
 

@@ -1,3 +1,4 @@
+import { TEMPLATE_VERSION } from './opensearch-mapping';
 import { testbedEnv, uniqueName } from '@cis/testbed';
 import { createLegacyIndex } from '../../../test/support/legacy-index';
 import { fileId } from '../../core/ids';
@@ -21,6 +22,7 @@ function doc(path: string, text: string, mtime = '2026-01-01T00:00:00.000Z', ind
     text,
     ocrPages: [],
     status: 'indexed',
+    language: 'other',
     indexedAt,
   };
 }
@@ -52,6 +54,8 @@ describe('IndexMigration: a legacy index moves behind an alias with the new mapp
 
   it('copies, catches up, carries deletes over, swaps the alias and keeps the old documents', async () => {
     await createLegacyIndex(client, t.name);
+    // A worker of this version adds the document fields to the legacy index in place; it stays version 1.
+    expect(await t.index.prepare()).toMatchObject({ indexCreated: false, mappingVersion: 1 });
     await t.write(doc('q.txt', '見積番号 Q-2024-0042 ファイルシステム'));
     await t.write(doc('d.txt', '納品番号 D-2024-0042 ファイルの管理にはシステム'));
     await t.write(doc('changes.txt', 'first version', '2026-01-01T00:00:00.000Z'));
@@ -69,7 +73,7 @@ describe('IndexMigration: a legacy index moves behind an alias with the new mapp
       retired: `${t.name}-v1`,
       target: `${t.name}-v2`,
       sourceVersion: 1,
-      targetVersion: 2,
+      targetVersion: TEMPLATE_VERSION,
     });
     const steps: MigrationStep[] = [];
     migration.on('step', (s) => steps.push(s.step));
@@ -114,7 +118,7 @@ describe('IndexMigration: a legacy index moves behind an alias with the new mapp
     expect((await client.count({ index: retired })).body.count).toBe(4);
     const { body: settings } = await client.indices.getSettings({ index: retired, flat_settings: true });
     expect(settings[retired]?.settings?.['index.blocks.write']).toBe('true');
-    expect(await readIndexState(t.index)).toMatchObject({ concrete: target, legacy: false, version: 2, others: [retired] });
+    expect(await readIndexState(t.index)).toMatchObject({ concrete: target, legacy: false, version: 3, others: [retired] });
   }, 120_000);
 
   it('moves an alias on to a newer generation, and the worker preparing the name finds it current', async () => {
@@ -123,7 +127,7 @@ describe('IndexMigration: a legacy index moves behind an alias with the new mapp
     const result = await migration.run();
     expect(result).toMatchObject({ documents: 5, staleDeleted: 0 });
     expect(Object.keys((await client.indices.getAlias({ name: t.name })).body)).toEqual([`${t.name}-v3`]);
-    expect(await t.index.prepare()).toMatchObject({ indexCreated: false, templateWritten: false, mappingVersion: 2 });
+    expect(await t.index.prepare()).toMatchObject({ indexCreated: false, templateWritten: false, mappingVersion: 3 });
   }, 60_000);
 });
 
@@ -163,9 +167,9 @@ describe('OpenSearchIndex.prepare on a new cluster', () => {
   afterAll(() => t.cleanup());
 
   it('creates <name>-v1 behind the alias <name> and writes through it', async () => {
-    expect(await t.index.prepare()).toMatchObject({ indexCreated: true, mappingVersion: 2 });
+    expect(await t.index.prepare()).toMatchObject({ indexCreated: true, mappingVersion: 3 });
     await t.write(doc('a.txt', 'through the alias'));
     expect(await t.get(`${t.name}-v1`, 'a.txt')).toBeDefined();
-    expect(await readIndexState(t.index)).toMatchObject({ concrete: `${t.name}-v1`, legacy: false, version: 2, others: [] });
+    expect(await readIndexState(t.index)).toMatchObject({ concrete: `${t.name}-v1`, legacy: false, version: 3, others: [] });
   });
 });

@@ -61,6 +61,7 @@ describe('mapping', () => {
       text: '',
       ocrPages: [],
       status: 'indexed',
+      language: 'other',
       indexedAt: '2024-01-01T00:00:00.000Z',
       vector: { modelId: 'amazon.titan-embed-image-v1', values: Float32Array.from([0.1, 0.25]) },
     });

@@ -1,10 +1,10 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { errorMessage } from '../../core/errors';
-import type { IndexedState, SearchHit, SearchIndex } from '../../core/types';
+import type { IndexedState, SearchHit, SearchIndex, StoredDocument } from '../../core/types';
 import { log } from '../../core/log';
 import { searchTerms } from '../../core/search-terms';
 import { parseBulkResponse, type BulkItemResult, type BulkOp } from './opensearch-bulk';
-import { templateBody, TEMPLATE_VERSION, vectorField, vectorMapping, versionedIndexName, type AnalyzerKind } from './opensearch-mapping';
+import { DOCUMENT_FIELD_PROPERTIES, IN_PLACE_FROM_VERSION, templateBody, TEMPLATE_VERSION, vectorField, vectorMapping, versionedIndexName, type AnalyzerKind } from './opensearch-mapping';
 import { searchQuery } from './opensearch-query';
 
 export interface OpenSearchIndexOptions {
@@ -52,6 +52,7 @@ export class OpenSearchIndex implements SearchIndex {
   async prepare(): Promise<PreparedIndex> {
     const { analyzer, templateWritten } = await this.ensureTemplate();
     const indexCreated = await this.createIndexIfMissing();
+    await this.ensureDocumentFields(analyzer);
     for (const m of this.opts.vectorModels) await this.ensureVectorField(m.modelId, m.dimensions);
     return { analyzer, knn: this.knn, templateWritten, indexCreated, mappingVersion: Math.min(...Object.values(await this.mappingVersions())) };
   }
@@ -143,6 +144,37 @@ export class OpenSearchIndex implements SearchIndex {
       // The n-gram field's highlight marks the query as typed; kuromoji's marks each word of it anywhere.
       snippet: (h.highlight?.['text.ngram']?.[0] ?? h.highlight?.text?.[0] ?? (h._source?.text ?? '').slice(0, 80)).replace(/\s+/g, ' ').trim(),
     }));
+  }
+
+  async getByPath(path: string): Promise<StoredDocument | undefined> {
+    const res = await this.client.search({ index: this.name, body: { size: 1, query: { term: { 'path.keyword': path } } } });
+    const hit = (res.body.hits.hits as Array<{ _id: string; _source?: Record<string, unknown> }>)[0];
+    if (!hit?._source) return undefined;
+    const { vectorModel, ...rest } = hit._source;
+    const source = Object.fromEntries(Object.entries(rest).filter(([key]) => !key.startsWith('vector_')));
+    const values = Object.entries(rest).find(([key]) => key.startsWith('vector_'))?.[1];
+    return {
+      ...(source as Omit<StoredDocument, 'id' | 'vector'>),
+      id: hit._id,
+      // Documents written before template version 3 have no language.
+      language: (source.language as StoredDocument['language'] | undefined) ?? 'other',
+      ...(typeof vectorModel === 'string' && Array.isArray(values) ? { vector: { modelId: vectorModel, dimensions: values.length } } : {}),
+    };
+  }
+
+  /** Ids of the documents that came out of these containers, all levels down. */
+  async membersOf(containerIds: string[]): Promise<string[]> {
+    const out: string[] = [];
+    let level = containerIds;
+    while (level.length > 0) {
+      const res = await this.client.search({
+        index: this.name,
+        body: { size: 10_000, _source: false, query: { terms: { container: level } } },
+      });
+      level = (res.body.hits.hits as Array<{ _id: string }>).map((h) => h._id);
+      out.push(...level);
+    }
+    return out;
   }
 
   async similar(vector: { modelId: string; values: Float32Array }, opts: { limit?: number } = {}): Promise<SearchHit[]> {
@@ -239,6 +271,26 @@ export class OpenSearchIndex implements SearchIndex {
     const res = await this.client.indices.getFieldMapping({ index: this.name, fields: [field] });
     const indexes = Object.values(res.body as Record<string, { mappings?: Record<string, unknown> }>);
     return indexes.length > 0 && indexes.every((i) => field in (i.mappings ?? {}));
+  }
+
+  /**
+   * Adds the fields of template version 3 to indexes made before it, in place (put-mapping):
+   * the mapping is strict, so a document with fields would otherwise be refused. A version-2
+   * index is then recorded as version 3, as nothing else differs; a version-1 index keeps its
+   * version (its analysis is older) until `cis index-migrate`.
+   */
+  private async ensureDocumentFields(analyzer: AnalyzerKind): Promise<void> {
+    const versions = await this.mappingVersions();
+    for (const [index, version] of Object.entries(versions)) {
+      if (version >= TEMPLATE_VERSION) continue;
+      const upgrade = version >= IN_PLACE_FROM_VERSION;
+      const body = {
+        ...(upgrade ? { _meta: { template_version: TEMPLATE_VERSION, analyzer } } : {}),
+        properties: DOCUMENT_FIELD_PROPERTIES,
+      };
+      await this.client.indices.putMapping({ index, body: body as never });
+      log.info({ index, from: version, to: upgrade ? TEMPLATE_VERSION : version }, 'document fields added to the index mapping');
+    }
   }
 
   private async ensureVectorField(modelId: string, dimensions: number): Promise<void> {

@@ -10,8 +10,14 @@ import type { IndexDocument } from '../../core/types';
  * 1: concrete index named as configured; bigrams of letters and digits only.
  * 2: versioned indexes `<index>-vN` behind the alias `<index>`; bigrams keep punctuation and
  *    symbols (Q-2024-0042 no longer matches D-2024-0042); `migratedFrom`.
+ * 3: `language`, `container`, `fields` (document properties, EXIF, mail headers). Only fields
+ *    are added, so a version-2 index is brought up to 3 in place (put-mapping, see
+ *    OpenSearchIndex.prepare), without a reindex.
  */
-export const TEMPLATE_VERSION = 2;
+export const TEMPLATE_VERSION = 3;
+
+/** Versions from which the current mapping is reached by adding fields alone (no analysis changed). */
+export const IN_PLACE_FROM_VERSION = 2;
 
 /** The concrete indexes behind the alias `<index>`: `<index>-v1`, `<index>-v2`, … */
 export function versionedIndexName(alias: string, generation: number): string {
@@ -90,9 +96,44 @@ export function analysisSettings(kind: AnalyzerKind): Record<string, unknown> {
   };
 }
 
+const keyword = { type: 'keyword' };
+const date = { type: 'date' };
+/** Words for matching and ranking, the exact value for filters and facets. */
+const words = { type: 'text', analyzer: 'cis_text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } };
+
+/**
+ * What version 3 added, typed for a search page's filters: names of people and tools as
+ * keywords, titles as words (and keywords), dates as dates, where a photo was taken as a point.
+ */
+export const DOCUMENT_FIELD_PROPERTIES: Record<string, unknown> = {
+  language: keyword,
+  container: keyword,
+  fields: {
+    properties: {
+      title: words,
+      author: words,
+      subject: words,
+      keywords: words,
+      creatorTool: keyword,
+      lastModifiedBy: keyword,
+      company: keyword,
+      created: date,
+      modified: date,
+      takenAt: date,
+      cameraMake: keyword,
+      cameraModel: keyword,
+      orientation: { type: 'byte' },
+      gps: { type: 'geo_point' },
+      from: keyword,
+      to: keyword,
+      cc: keyword,
+      sentAt: date,
+    },
+  },
+};
+
 export function templateBody(opts: TemplateOptions): Record<string, unknown> {
   const vectors = Object.fromEntries(opts.vectorModels.map((m) => [vectorField(m.modelId, m.dimensions), vectorMapping(m.dimensions, opts.knn)]));
-  const keyword = { type: 'keyword' };
   return {
     // The concrete indexes only: the name workers and searches use is their alias.
     index_patterns: [`${opts.index}-v*`],
@@ -135,6 +176,7 @@ export function templateBody(opts: TemplateOptions): Record<string, unknown> {
           // Set by `cis index-migrate` on the copies it makes (the index copied from); a worker's
           // write replaces the whole document and so drops it. See index-migration.ts.
           migratedFrom: keyword,
+          ...DOCUMENT_FIELD_PROPERTIES,
           ...vectors,
         },
       },

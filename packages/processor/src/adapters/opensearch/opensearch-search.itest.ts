@@ -20,6 +20,7 @@ function doc(path: string, text: string): IndexDocument {
     text,
     ocrPages: [],
     status: 'indexed',
+    language: 'other',
     indexedAt: '2026-01-02T00:00:00.000Z',
   };
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { fileId } from '../../core/ids';
 import type { IndexDocument } from '../../core/types';
 import { SqliteIndex } from './sqlite-index';
@@ -19,6 +20,7 @@ function doc(path: string, text: string, extra: Partial<IndexDocument> = {}): In
     text,
     ocrPages: [],
     status: 'indexed',
+    language: 'other',
     indexedAt: '2026-01-02T00:00:00.000Z',
     ...extra,
   };
@@ -159,5 +161,41 @@ describe('SqliteIndex', () => {
     expect(index.getMeta('root')).toBe('/data/share');
     expect((await index.search('persisted')).map((h) => h.path)).toEqual(['a.jpg']);
     expect(await index.similar({ modelId: 'm1', values: unit([1, 0]) })).toHaveLength(1);
+  });
+
+  it('stores language, fields and container, and shows them by path', async () => {
+    const fields = { title: '業務委託契約書', author: '山田太郎', created: '2026-01-05T09:00:00.000Z' };
+    await index.upsert([
+      doc('contracts.zip', '', { kind: 'other', mime: 'application/zip' }),
+      doc('contracts.zip/契約書.pdf', '本契約は業務委託の条件を定める。', { language: 'ja', fields, container: fileId('contracts.zip') }),
+    ]);
+    const shown = await index.getByPath('contracts.zip/契約書.pdf');
+    expect(shown).toMatchObject({ language: 'ja', fields, container: fileId('contracts.zip') });
+    expect(await index.getByPath('missing.pdf')).toBeUndefined();
+    expect(await index.membersOf([fileId('contracts.zip')])).toEqual([fileId('contracts.zip/契約書.pdf')]);
+  });
+
+  it('brings a version-1 index up to version 2 in place, keeping its documents', async () => {
+    const file = join(dir, 'v1.db');
+    const old = new SqliteIndex(file);
+    await old.upsert([doc('old.pdf', 'kept across the migration')]);
+    await old.close();
+    // Undo what version 2 added: the file is then what version 1 wrote.
+    const raw = new Database(file);
+    raw.exec('DROP INDEX docs_container; ALTER TABLE docs DROP COLUMN language; ALTER TABLE docs DROP COLUMN fields; ALTER TABLE docs DROP COLUMN container; PRAGMA user_version = 1;');
+    raw.close();
+
+    const migrated = new SqliteIndex(file);
+    try {
+      expect((await migrated.search('migration')).map((h) => h.path)).toEqual(['old.pdf']);
+      expect(await migrated.getByPath('old.pdf')).toMatchObject({ language: 'other', text: 'kept across the migration' });
+      await migrated.upsert([doc('new.pdf', 'written after', { language: 'en', fields: { title: 'New' } })]);
+      expect(await migrated.getByPath('new.pdf')).toMatchObject({ language: 'en', fields: { title: 'New' } });
+    } finally {
+      await migrated.close();
+    }
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    check.close();
   });
 });

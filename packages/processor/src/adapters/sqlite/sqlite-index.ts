@@ -2,11 +2,15 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as sqliteVec from 'sqlite-vec';
-import type { IndexDocument, IndexedState, SearchHit, SearchIndex } from '../../core/types';
+import type { IndexDocument, IndexedState, SearchHit, SearchIndex, StoredDocument } from '../../core/types';
 import { normalizeText } from '../../core/normalize-text';
 import { searchTerms } from '../../core/search-terms';
 
-const SCHEMA_VERSION = 1;
+/**
+ * 1: documents, trigram full text, vectors.
+ * 2: language, fields (JSON), container; a version-1 file is brought up to 2 in place on open.
+ */
+const SCHEMA_VERSION = 2;
 
 /**
  * The embedded index for local mode: one SQLite file.
@@ -15,6 +19,14 @@ const SCHEMA_VERSION = 1;
  * to LIKE. Vectors live in one sqlite-vec table per embedding model, so vectors of different
  * models can never be compared.
  */
+/** What version 2 added to the docs table (a new file and a migrated one get the same). */
+const V2_COLUMNS = `
+  ALTER TABLE docs ADD COLUMN language TEXT NOT NULL DEFAULT 'other';
+  ALTER TABLE docs ADD COLUMN fields TEXT;
+  ALTER TABLE docs ADD COLUMN container TEXT;
+  CREATE INDEX docs_container ON docs(container);
+`;
+
 export class SqliteIndex implements SearchIndex {
   private readonly db: Database.Database;
   private readonly vectorTables = new Map<string, { table: string; dims: number }>();
@@ -34,8 +46,13 @@ export class SqliteIndex implements SearchIndex {
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version === SCHEMA_VERSION) return;
+    if (version === 1) {
+      // Columns added with defaults: existing rows stay valid and are filled in as files are redone.
+      this.db.transaction(() => this.db.exec(`${V2_COLUMNS} PRAGMA user_version = ${SCHEMA_VERSION};`))();
+      return;
+    }
     if (version !== 0) {
-      throw new Error(`${this.file} has index schema version ${version}; this build reads version ${SCHEMA_VERSION}`);
+      throw new Error(`${this.file} has index schema version ${version}; this build reads versions up to ${SCHEMA_VERSION}`);
     }
     // An explicit INTEGER PRIMARY KEY keeps rowids stable across VACUUM; FTS and vectors refer to them.
     this.db.exec(`
@@ -74,6 +91,7 @@ export class SqliteIndex implements SearchIndex {
         INSERT INTO docs_fts(rowid, search_path, text) VALUES (new.rowid, new.search_path, new.text);
       END;
       CREATE TABLE vector_models (model_id TEXT PRIMARY KEY, dims INTEGER NOT NULL, table_name TEXT NOT NULL UNIQUE);
+      ${V2_COLUMNS}
       PRAGMA user_version = ${SCHEMA_VERSION};
     `);
   }
@@ -99,13 +117,14 @@ export class SqliteIndex implements SearchIndex {
 
   async upsert(docs: IndexDocument[]): Promise<void> {
     const upsertDoc = this.db.prepare(`
-      INSERT INTO docs (id, path, search_path, name, size, mtime, sha256, mime, kind, pages, text, ocr_pages, status, reason, vector_model, indexed_at)
-      VALUES (@id, @path, @search_path, @name, @size, @mtime, @sha256, @mime, @kind, @pages, @text, @ocr_pages, @status, @reason, @vector_model, @indexed_at)
+      INSERT INTO docs (id, path, search_path, name, size, mtime, sha256, mime, kind, pages, text, ocr_pages, status, reason, vector_model, indexed_at, language, fields, container)
+      VALUES (@id, @path, @search_path, @name, @size, @mtime, @sha256, @mime, @kind, @pages, @text, @ocr_pages, @status, @reason, @vector_model, @indexed_at, @language, @fields, @container)
       ON CONFLICT(id) DO UPDATE SET
         path = excluded.path, search_path = excluded.search_path, name = excluded.name, size = excluded.size,
         mtime = excluded.mtime, sha256 = excluded.sha256, mime = excluded.mime, kind = excluded.kind,
         pages = excluded.pages, text = excluded.text, ocr_pages = excluded.ocr_pages, status = excluded.status,
-        reason = excluded.reason, vector_model = excluded.vector_model, indexed_at = excluded.indexed_at
+        reason = excluded.reason, vector_model = excluded.vector_model, indexed_at = excluded.indexed_at,
+        language = excluded.language, fields = excluded.fields, container = excluded.container
       RETURNING rowid`);
     const write = this.db.transaction((batch: IndexDocument[]) => {
       for (const doc of batch) {
@@ -126,6 +145,9 @@ export class SqliteIndex implements SearchIndex {
           reason: doc.reason ?? null,
           vector_model: doc.vector?.modelId ?? null,
           indexed_at: doc.indexedAt,
+          language: doc.language,
+          fields: doc.fields ? JSON.stringify(doc.fields) : null,
+          container: doc.container ?? null,
         }) as { rowid: number };
         this.deleteVectors(rowid);
         if (doc.vector) {
@@ -150,9 +172,32 @@ export class SqliteIndex implements SearchIndex {
     })();
   }
 
+  /** The stored document of this path (exactly as stored), for `cis show`; vectors as their model id and size only. */
+  async getByPath(path: string): Promise<StoredDocument | undefined> {
+    const row = this.db.prepare('SELECT * FROM docs WHERE path = ?').get(path) as DocRow | undefined;
+    if (!row) return undefined;
+    const model = row.vector_model ? this.vectorTables.get(row.vector_model) : undefined;
+    return { ...storedDocument(row), ...(row.vector_model && model ? { vector: { modelId: row.vector_model, dimensions: model.dims } } : {}) };
+  }
+
+  /** Ids of the documents that came out of these containers (members, attachments), all levels down. */
+  async membersOf(containerIds: string[]): Promise<string[]> {
+    const stmt = this.db.prepare('SELECT id FROM docs WHERE container = ?').pluck();
+    const out: string[] = [];
+    const queue = [...containerIds];
+    while (queue.length > 0) {
+      for (const id of stmt.all(queue.shift()!) as string[]) {
+        out.push(id);
+        queue.push(id);
+      }
+    }
+    return out;
+  }
+
   /** Every stored document's id and path, to find files deleted from the source since the last run. */
-  async allDocs(): Promise<Array<{ id: string; path: string }>> {
-    return this.db.prepare('SELECT id, path FROM docs').all() as Array<{ id: string; path: string }>;
+  async allDocs(): Promise<Array<{ id: string; path: string; container?: string }>> {
+    const rows = this.db.prepare('SELECT id, path, container FROM docs').all() as Array<{ id: string; path: string; container: string | null }>;
+    return rows.map((r) => (r.container ? { id: r.id, path: r.path, container: r.container } : { id: r.id, path: r.path }));
   }
 
   async count(): Promise<number> {
@@ -247,6 +292,49 @@ export class SqliteIndex implements SearchIndex {
       this.db.prepare(`DELETE FROM ${table} WHERE doc_rowid = ?`).run(BigInt(rowid));
     }
   }
+}
+
+interface DocRow {
+  id: string;
+  path: string;
+  name: string;
+  size: number;
+  mtime: string;
+  sha256: string;
+  mime: string;
+  kind: IndexDocument['kind'];
+  pages: number;
+  text: string;
+  ocr_pages: string;
+  status: IndexDocument['status'];
+  reason: string | null;
+  vector_model: string | null;
+  indexed_at: string;
+  language: IndexDocument['language'];
+  fields: string | null;
+  container: string | null;
+}
+
+function storedDocument(r: DocRow): StoredDocument {
+  return {
+    id: r.id,
+    path: r.path,
+    name: r.name,
+    size: r.size,
+    mtime: r.mtime,
+    sha256: r.sha256,
+    mime: r.mime,
+    kind: r.kind,
+    pages: r.pages,
+    text: r.text,
+    ocrPages: JSON.parse(r.ocr_pages) as number[],
+    status: r.status,
+    ...(r.reason !== null ? { reason: r.reason } : {}),
+    language: r.language,
+    ...(r.fields !== null ? { fields: JSON.parse(r.fields) as IndexDocument['fields'] } : {}),
+    ...(r.container !== null ? { container: r.container } : {}),
+    indexedAt: r.indexed_at,
+  };
 }
 
 interface VectorModelRow {

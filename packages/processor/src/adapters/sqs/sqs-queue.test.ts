@@ -14,7 +14,7 @@ function client(answers: Array<(input: any) => unknown>) {
   return { sqs: { send } as unknown as SQSClient, calls };
 }
 
-const msg = (id: string): QueueMessage => ({ messageId: id, receiptHandle: `h-${id}`, body: '{}', receiveCount: 1, receivedAt: 0 });
+const msg = (id: string): QueueMessage => ({ messageId: id, receiptHandle: `h-${id}`, body: '{}', receiveCount: 1, receivedAt: 0, releases: 0, attributes: {} });
 const queue = (sqs: SQSClient) => new SqsQueue(sqs, { queueUrl: 'http://q', waitSeconds: 20, visibilitySeconds: 900, retryBaseMs: 1 });
 
 describe('SqsQueue', () => {

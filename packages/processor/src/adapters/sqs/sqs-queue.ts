@@ -3,12 +3,15 @@ import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   type BatchResultErrorEntry,
+  type Message,
+  type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { errorMessage } from '../../core/errors';
 import { backoffMs, sleep } from '../../core/backoff';
-import type { BatchOutcome, QueueDepth, QueueMessage, WorkQueue } from '../../core/queue';
+import { RELEASES_ATTRIBUTE, type BatchOutcome, type QueueDepth, type QueueMessage, type WorkQueue } from '../../core/queue';
 
 export interface SqsQueueOptions {
   queueUrl: string;
@@ -51,17 +54,49 @@ export class SqsQueue implements WorkQueue {
         WaitTimeSeconds: this.opts.waitSeconds,
         VisibilityTimeout: this.opts.visibilitySeconds,
         MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        MessageAttributeNames: ['All'],
       }),
       { abortSignal: signal },
     );
     const receivedAt = Date.now();
-    return (out.Messages ?? []).map((m) => ({
-      messageId: m.MessageId ?? '',
-      receiptHandle: m.ReceiptHandle ?? '',
-      body: m.Body,
-      receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 1),
-      receivedAt,
-    }));
+    return (out.Messages ?? []).map((m) => {
+      const attributes = stringAttributes(m);
+      const releases = Number(attributes[RELEASES_ATTRIBUTE]?.value ?? 0);
+      return {
+        messageId: m.MessageId ?? '',
+        receiptHandle: m.ReceiptHandle ?? '',
+        body: m.Body,
+        receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 1),
+        receivedAt,
+        releases: Number.isFinite(releases) && releases > 0 ? Math.floor(releases) : 0,
+        attributes,
+      };
+    });
+  }
+
+  async requeue(messages: readonly QueueMessage[]): Promise<BatchOutcome> {
+    const sent = await this.batched(messages, async (entries) => {
+      const out = await this.client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.url,
+          Entries: entries.map(({ id, message }) => ({
+            Id: id,
+            MessageBody: message.body ?? '',
+            DelaySeconds: 0,
+            MessageAttributes: copyAttributes(message),
+          })),
+        }),
+      );
+      return { ok: (out.Successful ?? []).map((s) => s.Id ?? ''), failed: out.Failed ?? [] };
+    });
+    const copied = new Set(sent.succeeded);
+    // Only now: had the copy not gone in, deleting the held message would lose the file.
+    const deleted = await this.delete(messages.filter((m) => copied.has(m.messageId)));
+    return {
+      succeeded: deleted.succeeded,
+      stale: [...deleted.stale, ...deleted.failed],
+      failed: [...sent.stale, ...sent.failed],
+    };
   }
 
   delete(messages: readonly QueueMessage[]): Promise<BatchOutcome> {
@@ -150,6 +185,22 @@ export class SqsQueue implements WorkQueue {
     }
     return outcome;
   }
+}
+
+/** String and Number message attributes (binary ones are not used by the scanner and not carried). */
+function stringAttributes(m: Message): QueueMessage['attributes'] {
+  const out: QueueMessage['attributes'] = {};
+  for (const [name, a] of Object.entries(m.MessageAttributes ?? {})) {
+    if (a.StringValue !== undefined && a.DataType) out[name] = { dataType: a.DataType, value: a.StringValue };
+  }
+  return out;
+}
+
+function copyAttributes(m: QueueMessage): Record<string, MessageAttributeValue> {
+  const out: Record<string, MessageAttributeValue> = {};
+  for (const [name, a] of Object.entries(m.attributes)) out[name] = { DataType: a.dataType, StringValue: a.value };
+  out[RELEASES_ATTRIBUTE] = { DataType: 'Number', StringValue: String(m.releases + 1) };
+  return out;
 }
 
 /** SQS says ReceiptHandleIsInvalid, or InvalidParameterValue "… receipt handle has expired"; ElasticMQ words it alike. */

@@ -77,6 +77,22 @@ describe('detectType: extensions that lie', () => {
   });
 });
 
+describe('detectType: mails', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cis-detect-mail-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('takes a saved mail for message/rfc822 by its headers, whatever its name, and not a text with a colon', async () => {
+    const mail = 'Received: from mx.example.com\r\nFrom: a@example.com\r\nSubject: hello\r\nDate: Mon, 5 Jan 2026 09:30:00 +0000\r\n\r\nbody';
+    await writeFile(join(dir, 'saved.txt.bak'), mail);
+    expect(await detectType(join(dir, 'saved.txt.bak'), 'saved.txt.bak')).toEqual({ mime: MIME.eml, kind: 'container' });
+    await writeFile(join(dir, 'notes'), 'Note: a line\nAnother: line\nFrom: nobody\n');
+    expect((await detectType(join(dir, 'notes'), 'notes')).mime).toBe(MIME.text);
+  });
+});
+
 describe('detectType: zip containers by their entries', () => {
   it('tells docx, xlsx and pptx apart by [Content_Types].xml', async () => {
     expect(await detect(await writeDocx(dir))).toEqual({ mime: MIME.docx, kind: 'office' });
@@ -84,17 +100,17 @@ describe('detectType: zip containers by their entries', () => {
     expect(await detect(await writePptx(dir))).toEqual({ mime: MIME.pptx, kind: 'office' });
   });
 
-  it('a plain zip is application/zip, kind other', async () => {
+  it('a plain zip is application/zip, kind container', async () => {
     const zip = CFB.utils.cfb_new();
     CFB.utils.cfb_add(zip, '/notes.txt', Buffer.from('hello'));
     const bytes = CFB.write(zip, { type: 'buffer', fileType: 'zip', compression: true }) as Buffer;
-    expect(await detect(await put('bundle.zip', bytes))).toEqual({ mime: MIME.zip, kind: 'other' });
+    expect(await detect(await put('bundle.zip', bytes))).toEqual({ mime: MIME.zip, kind: 'container' });
   });
 
   it('a damaged zip keeps the Office type its name gives, so the extractor can report the damage', async () => {
     const broken = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(200, 7)]);
     expect(await detect(await put('broken.docx', broken))).toEqual({ mime: MIME.docx, kind: 'office' });
-    expect(await detect(await put('broken.zip', broken))).toEqual({ mime: MIME.zip, kind: 'other' });
+    expect(await detect(await put('broken.zip', broken))).toEqual({ mime: MIME.zip, kind: 'container' });
   });
 });
 

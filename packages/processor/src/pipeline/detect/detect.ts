@@ -137,10 +137,14 @@ async function classifyOle2(path: string, hinted: string | undefined): Promise<s
 const HTML_START = /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])/i;
 const SVG_START = /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!doctype\s+svg[^>]*>\s*)?<svg[\s>]/i;
 
+/** A mail saved as a file: header lines from the first byte (the match must start at 0), among them From and one of Subject, Date, MIME-Version. */
+const MAIL_HEADERS = /^(?=[\s\S]*^From:)(?=[\s\S]*^(?:Subject|Date|MIME-Version):)(?:[A-Za-z][\w-]*:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*){3}/m;
+
 function classifyText(head: Buffer, hinted: string | undefined): string {
   // Text subtypes cannot be told apart reliably by content (CSV, Markdown): the extension decides.
   if (hinted && kindOf(hinted) === 'text') return hinted;
   const start = decodeText(head, { truncated: true }).text.slice(0, 4096);
+  if (hinted === MIME.eml || MAIL_HEADERS.exec(start)?.index === 0) return MIME.eml;
   if (SVG_START.test(start)) return MIME.svg;
   if (HTML_START.test(start)) return MIME.html;
   return MIME.text;

@@ -15,6 +15,7 @@ export const MIME = {
   avif: 'image/avif',
   svg: 'image/svg+xml',
   zip: 'application/zip',
+  eml: 'message/rfc822',
   rtf: 'application/rtf',
   /** An OLE2 compound file that is none of the formats below (Thumbs.db, .msi, …). */
   cfb: 'application/x-cfb',
@@ -73,6 +74,7 @@ const KIND_BY_MIME: ReadonlyMap<string, FileKind> = new Map<string, FileKind>([
     MIME.odp,
   ].map((m) => [m, 'office'] as [string, FileKind]),
   ...[MIME.text, MIME.csv, MIME.tsv, MIME.markdown, MIME.html].map((m) => [m, 'text'] as [string, FileKind]),
+  ...[MIME.zip, MIME.eml, MIME.msg].map((m) => [m, 'container'] as [string, FileKind]),
 ]);
 
 /**
@@ -101,6 +103,7 @@ export const MIME_BY_EXTENSION: ReadonlyMap<string, string> = new Map([
   ['avif', MIME.avif],
   ['svg', MIME.svg],
   ['zip', MIME.zip],
+  ['eml', MIME.eml],
   ['rtf', MIME.rtf],
   ['doc', MIME.doc],
   ['dot', MIME.doc],

@@ -5,6 +5,7 @@ import type { ExtractContext, ExtractInput, Extraction, Extractor } from '../../
 import { log } from '../../core/log';
 import { joinPages, pageLimitNote } from './page-text';
 import { type GreyPixels, greyPixels } from './grey-pixels';
+import { exifFields } from './fields/exif-fields';
 
 /**
  * Photos and scans: each page OCR'd in grey (every page of a multi-page TIFF), and a
@@ -65,6 +66,7 @@ export async function extractImage(input: ExtractInput, ctx: ExtractContext): Pr
     ocrPages,
     ocrMs,
     image: await pictureToEmbed(input.path, ctx.limits.maxPixels),
+    fields: await exifFields(input.path, ctx.limits.exifGps ?? false),
     ...(notes.length > 0 ? { notes } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { joinPages, pageLimitNote } from './page-text';
 import { PageReadError, type PageResult, extractPage } from './pdf/page';
 import { type PDFDocumentProxy, loadPdfjs, openPdf } from './pdf/pdfjs';
 import { RawJpegPages } from './pdf/raw-jpeg-scan';
+import { pdfFields } from './fields/pdf-fields';
 
 /**
  * PDFs through pdf.js (legacy build, Node 20): the text layer page by page; pages without
@@ -35,7 +36,8 @@ export async function extractPdf(input: ExtractInput, ctx: ExtractContext): Prom
   let raw: Promise<RawJpegPages | undefined> | undefined;
   const rawPages = () => (raw ??= readFile(input.path).then((again) => RawJpegPages.open(again), () => undefined));
   try {
-    return await extractPages(pdfjs, doc, input, ctx, rawPages);
+    const fields = await pdfFields(doc, input.path);
+    return { ...(await extractPages(pdfjs, doc, input, ctx, rawPages)), fields };
   } finally {
     ctx.signal?.removeEventListener('abort', stop);
     await doc.destroy();

@@ -74,4 +74,25 @@ describe('PDF and image extractors with the real OCR pool', () => {
     expect(image.text).toMatch(/Invoice number 4711/);
     expect(image.image?.byteLength).toBeGreaterThan(0);
   });
+
+  it('reads a phone photo upright by its EXIF orientation (6): its text OCRs only when rotated', async () => {
+    const upright = await scannedSheet([
+      { text: 'Delivery note 8841', font: 'sans', px: 40 },
+      { text: 'Received in good order', font: 'sans', px: 40 },
+    ]);
+    // Orientation 6: the stored pixels are the scene turned 90° counter-clockwise; viewers turn them back.
+    const stored = sharp(upright).rotate(270);
+    const photo = await stored.clone().jpeg({ quality: 90 }).withMetadata({ orientation: 6 }).toBuffer();
+    const sideways = await stored.clone().jpeg({ quality: 90 }).toBuffer();
+
+    const read = await run('photo.jpg', photo, 'image', 'image/jpeg');
+    expect(read.fields).toMatchObject({ orientation: 6 });
+    expect(read.text).toMatch(/Delivery note 8841/);
+    // The embedded picture is upright too: portrait, as the sheet is.
+    const embedded = await sharp(read.image!).metadata();
+    expect(embedded.height!).toBeGreaterThan(embedded.width!);
+
+    const unrotated = await run('sideways.jpg', sideways, 'image', 'image/jpeg');
+    expect(unrotated.text).not.toMatch(/Delivery note 8841/);
+  });
 });

@@ -129,9 +129,18 @@ export const htmlExtractor: Extractor = {
     const raw = await readCapped(input);
     const encoding = byteOrderMark(raw.bytes) ? undefined : declaredCharset(raw.bytes);
     const { text } = decodeText(raw.bytes, { encoding, truncated: raw.truncated });
-    return extraction(htmlToText(text, HTML_OPTIONS));
+    const title = htmlTitle(text);
+    return { ...extraction(htmlToText(text, HTML_OPTIONS)), ...(title ? { fields: { title } } : {}) };
   },
 };
+
+/** The document's <title>, entities decoded and whitespace collapsed (html-to-text reads the element). */
+function htmlTitle(html: string): string | undefined {
+  const head = /<title\b[^>]*>([\s\S]{0,4000}?)<\/title\s*>/i.exec(html.slice(0, 200_000));
+  if (!head) return undefined;
+  const title = htmlToText(head[1], { wordwrap: false }).replace(/\s+/g, ' ').trim();
+  return title || undefined;
+}
 
 /** Every text extractor, for the registry. */
 export const textExtractors: readonly Extractor[] = [plainTextExtractor, csvExtractor, htmlExtractor];

@@ -34,7 +34,7 @@ describe('cis index-migrate: an index made by older workers gets the new mapping
   it('reports the legacy index and migrates it; searches get the new precision; workers write to the new index', async () => {
     const check = await cis('index-migrate', '--check', '--json');
     expect(check.code).toBe(0);
-    expect(JSON.parse(check.out)).toMatchObject({ concrete: s.name, legacy: true, version: 1, currentVersion: 2, migrationNeeded: true });
+    expect(JSON.parse(check.out)).toMatchObject({ concrete: s.name, legacy: true, version: 1, currentVersion: 3, migrationNeeded: true });
     // The new query already keeps compounds whole; the old mapping's bigrams drop punctuation.
     expect(await search('ファイルシステム')).toEqual([`${s.prefix}q.txt`]);
     expect(await search('Q-2024-0042')).toEqual([`${s.prefix}d.txt`, `${s.prefix}q.txt`]);
@@ -57,7 +57,7 @@ describe('cis index-migrate: an index made by older workers gets the new mapping
 
     const again = await cis('index-migrate');
     expect(again.code).toBe(0);
-    expect(again.out).toContain(`${s.name} → ${s.name}-v2, mapping version 2 (current 2)\nup to date`);
+    expect(again.out).toContain(`${s.name} → ${s.name}-v2, mapping version 3 (current 3)\nup to date`);
     expect(again.out).toContain(`not in use: ${s.name}-v1`);
   }, 180_000);
 

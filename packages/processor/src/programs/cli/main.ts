@@ -18,6 +18,7 @@ type CommandModule = { register(program: Command): void };
 const commandModules: Record<string, () => CommandModule> = {
   index: () => require('./commands/index') as typeof import('./commands/index'),
   search: () => require('./commands/search') as typeof import('./commands/search'),
+  show: () => require('./commands/show') as typeof import('./commands/show'),
   similar: () => require('./commands/similar') as typeof import('./commands/similar'),
   plan: () => require('./commands/plan') as typeof import('./commands/plan'),
   simulate: () => require('./commands/simulate') as typeof import('./commands/simulate'),
@@ -27,6 +28,7 @@ const commandModules: Record<string, () => CommandModule> = {
   'index-migrate': () => require('./commands/index-migrate') as typeof import('./commands/index-migrate'),
   'prune-ids': () => require('./commands/prune-ids') as typeof import('./commands/prune-ids'),
   scan: () => require('./commands/scan') as typeof import('./commands/scan'),
+  status: () => require('./commands/status') as typeof import('./commands/status'),
 };
 
 export function buildProgram(commandName?: string): Command {

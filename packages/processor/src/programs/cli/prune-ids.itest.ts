@@ -30,7 +30,7 @@ async function cis(sc: Scenario, ...args: string[]): Promise<{ code: number; std
 
 const doc = (id: string, key: string): IndexDocument => ({
   id, path: key, name: key, size: 1, mtime: '2026-01-01T00:00:00.000Z', sha256: 'x', mime: 'text/plain', kind: 'text', pages: 1,
-  text: key, ocrPages: [], status: 'indexed', indexedAt: '2026-01-01T00:00:00.000Z', s3: { bucket: 'b', key, etag: 'e' },
+  text: key, ocrPages: [], status: 'indexed', language: 'other', indexedAt: '2026-01-01T00:00:00.000Z', s3: { bucket: 'b', key, etag: 'e' },
 });
 
 it('deletes documents stored under ids of earlier versions and lists their keys; current ones stay', async () => {

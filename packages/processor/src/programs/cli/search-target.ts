@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { bedrockSettings, openSearchSettings } from '../../config/worker';
 import { UsageError } from '../../core/errors';
-import type { ImageEmbedder, SearchHit, SearchIndex } from '../../core/types';
+import type { ImageEmbedder, SearchIndex } from '../../core/types';
 import { BedrockImageEmbedder, createBedrockClient } from '../../adapters/bedrock/bedrock-embedder';
 import { localImageEmbedder } from '../../pipeline/embed/local-image';
 import { createOpenSearchClient } from '../../adapters/opensearch/opensearch-client';
@@ -23,7 +23,7 @@ export interface SearchTargetOptions {
 export interface SearchTarget {
   imageEmbedder(): ImageEmbedder;
   /** Runs a query, turning "no such index" into a usage error that says where it looked. */
-  query(run: (index: SearchIndex) => Promise<SearchHit[]>): Promise<SearchHit[]>;
+  query<T>(run: (index: SearchIndex) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -51,7 +51,7 @@ function openSearchService(): SearchTarget {
       const bedrock = bedrockSettings();
       return (embedder = new BedrockImageEmbedder(createBedrockClient({ region: bedrock.region, concurrency: 1 }), bedrock));
     },
-    query: async (run) => {
+    query: async <T>(run: (index: SearchIndex) => Promise<T>): Promise<T> => {
       try {
         return await run(index);
       } catch (err) {

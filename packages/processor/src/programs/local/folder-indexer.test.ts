@@ -124,7 +124,7 @@ describe('indexFolder', () => {
     const stored = (await index.allDocs()).find((d) => d.path === nfd)!;
     await index.remove([stored.id]);
     await index.upsert([
-      { id: legacyFileId(nfd), path: nfd, name: nfd, size: 1, mtime: '2026-01-01T00:00:00.000Z', sha256: 'old', mime: 'text/plain', kind: 'text', pages: 1, text: 'old', ocrPages: [], status: 'indexed', indexedAt: '2026-01-01T00:00:00.000Z' },
+      { id: legacyFileId(nfd), path: nfd, name: nfd, size: 1, mtime: '2026-01-01T00:00:00.000Z', sha256: 'old', mime: 'text/plain', kind: 'text', pages: 1, text: 'old', ocrPages: [], status: 'indexed', language: 'other', indexedAt: '2026-01-01T00:00:00.000Z' },
     ]);
     const s = await run();
     expect(s).toMatchObject({ indexed: 1, removed: 1 });
@@ -150,7 +150,7 @@ describe('removeVanished', () => {
     try {
       const doc = (path: string) => ({
         id: fileId(path), path, name: path, size: 1, mtime: '2026-01-01T00:00:00.000Z', sha256: 'x', mime: 'text/plain',
-        kind: 'text' as const, pages: 1, text: path, ocrPages: [], status: 'indexed' as const, indexedAt: '2026-01-01T00:00:00.000Z',
+        kind: 'text' as const, pages: 1, text: path, ocrPages: [], status: 'indexed' as const, language: 'other' as const, indexedAt: '2026-01-01T00:00:00.000Z',
       });
       await index.upsert(['keep.txt', 'gone.txt', 'locked/a.txt', 'locked/sub/b.txt', 'lockedness.txt'].map(doc));
       const removed = await removeVanished(index, [{ relPath: 'keep.txt', size: 1, mtimeMs: 0 }], ['locked']);

@@ -12,8 +12,10 @@ export interface IndexRunSummary {
   files: number;
   /** Stored this run, including metadata-only documents. */
   indexed: number;
-  /** Of `indexed`, stored by metadata only (no reader for the type). */
+  /** Of `indexed` and `members`, stored by metadata only (no reader for the type). */
   metadataOnly: number;
+  /** Members of containers (zip files, mail attachments) stored as documents of their own; failed ones are in `failed`. */
+  members: number;
   /** Unchanged since the last run. */
   skipped: number;
   failed: Array<{ path: string; reason: string }>;
@@ -71,6 +73,7 @@ export async function indexFolder(opts: FolderIndexerOptions): Promise<IndexRunS
   });
   let indexed = 0;
   let metadataOnly = 0;
+  let members = 0;
   let skipped = 0;
   let ocrPages = 0;
 
@@ -113,6 +116,27 @@ export async function indexFolder(opts: FolderIndexerOptions): Promise<IndexRunS
           }
           pending.push(result.doc!);
           pendingTimings.push(result.timings);
+          if (!result.members && result.doc!.kind === 'container') {
+            // A container that cannot be read (or opened, at its depth) now keeps no members of an older version.
+            const stale = await index.membersOf([id]);
+            if (stale.length > 0) await index.remove(stale);
+          }
+          if (result.members) {
+            // A changed container replaces its members: those not in it any more go.
+            const now = new Set(result.members.map((m) => m.doc!.id));
+            const stale = (await index.membersOf([id])).filter((m) => !now.has(m));
+            if (stale.length > 0) await index.remove(stale);
+            for (const m of result.members) {
+              if (m.status === 'failed') failed.push({ path: m.doc!.path, reason: m.reason ?? 'unknown' });
+              else {
+                members++;
+                if (m.status === 'metadata_only') metadataOnly++;
+              }
+              ocrPages += m.ocrPages;
+              pending.push(m.doc!);
+              pendingTimings.push(m.timings);
+            }
+          }
           if (pending.length >= BATCH) await flush();
         }
       } finally {
@@ -135,6 +159,7 @@ export async function indexFolder(opts: FolderIndexerOptions): Promise<IndexRunS
     files: total,
     indexed,
     metadataOnly,
+    members,
     skipped,
     failed: failed.sort((a, b) => a.path.localeCompare(b.path)),
     skippedEntries: skippedEntries.sort((a, b) => a.path.localeCompare(b.path)),
@@ -154,7 +179,10 @@ export async function removeVanished(index: SqliteIndex, seen: SourceEntry[], un
   const present = new Set(seen.map((e) => fileId(e.relPath)));
   // A directory that could not be read this time keeps its documents: unreadable is not deleted.
   const keep = (path: string) => unlistable.some((dir) => dir === '.' || path === dir || path.startsWith(`${dir}/`));
-  const gone = (await index.allDocs()).filter((d) => !present.has(d.id) && !keep(d.path)).map((d) => d.id);
-  if (gone.length > 0) await index.remove(gone);
-  return gone.length;
+  // Members of containers are not files of the folder: they go with their container.
+  const gone = (await index.allDocs()).filter((d) => !d.container && !present.has(d.id) && !keep(d.path)).map((d) => d.id);
+  if (gone.length === 0) return 0;
+  const members = await index.membersOf(gone);
+  await index.remove([...gone, ...members]);
+  return gone.length + members.length;
 }

@@ -29,7 +29,8 @@ export function attachFailureRecorder(worker: Worker, store: FailureStore, log: 
     store.record(record).catch((e: unknown) => log.warn({ err: errorMessage(e), messageId: message.messageId }, 'could not record a failure'));
   });
   worker.on('message_processed', (message, info) => {
-    if (message.receiveCount <= 1) return;
+    // A first delivery has no record to clear, unless it is the released copy of a file that failed before.
+    if (message.receiveCount <= 1 && message.releases === 0) return;
     store.clear([info.key]).catch((e: unknown) => log.debug({ err: errorMessage(e), key: info.key }, 'could not clear a failure record'));
   });
 }

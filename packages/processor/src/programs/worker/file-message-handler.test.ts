@@ -16,7 +16,7 @@ let dir: string;
 beforeAll(async () => (dir = await mkdtemp(join(tmpdir(), 'handler-test-'))));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const msg = (body: string): QueueMessage => ({ messageId: 'm1', receiptHandle: 'h', body, receiveCount: 1, receivedAt: Date.now() });
+const msg = (body: string): QueueMessage => ({ messageId: 'm1', receiptHandle: 'h', body, receiveCount: 1, receivedAt: Date.now(), releases: 0, attributes: {} });
 const upsert = (key: string, over: Record<string, unknown> = {}) =>
   msg(serializeFileMessage({ v: 1, op: 'upsert', bucket: 'docs', key, size: 5, etag: 'e1', lastModified: '2024-04-01T00:00:00Z', ...over } as never));
 

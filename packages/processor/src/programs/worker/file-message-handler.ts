@@ -13,8 +13,18 @@ import { MessageRejectedError } from './errors';
 
 /** What a message turned into; the worker stores it, then acknowledges the message. */
 export type HandlerOutcome =
-  | { kind: 'index'; key: string; doc: IndexDocument; status: Exclude<FileStatus, 'skipped'>; timings: StageTimings }
-  | { kind: 'remove'; key: string; id: string; timings: StageTimings }
+  | {
+      kind: 'index';
+      key: string;
+      doc: IndexDocument;
+      status: Exclude<FileStatus, 'skipped'>;
+      timings: StageTimings;
+      /** A container's members, all levels down: stored with it, under the same message. */
+      members?: IndexDocument[];
+      /** Ids of members the container held before and holds no more: deleted with it. */
+      staleMembers?: string[];
+    }
+  | { kind: 'remove'; key: string; id: string; timings: StageTimings; /** Members of a removed container, deleted with it. */ members?: string[] }
   /** Nothing to write: the index already holds this content. */
   | { kind: 'skip'; key: string; id: string; why: string; timings: StageTimings };
 
@@ -34,6 +44,8 @@ export interface FileMessageHandlerDeps {
   lookup(id: string): Promise<IndexedState | undefined>;
   /** Redo files even when the index holds the same ETag or content. */
   reprocess: boolean;
+  /** Ids of the documents stored as members of a container (all levels down). */
+  membersOf?(containerId: string): Promise<string[]>;
 }
 
 /**
@@ -60,7 +72,10 @@ export class FileMessageHandler implements MessageHandler {
     let claimed = m.op === 'upsert' ? { size: m.size, etag: m.etag } : undefined;
     if (!claimed) {
       const present = await this.deps.source.head(m.key, signal);
-      if (!present) return { kind: 'remove', key: m.key, id, timings: {} };
+      if (!present) {
+        const members = (await this.deps.membersOf?.(id)) ?? [];
+        return { kind: 'remove', key: m.key, id, timings: {}, ...(members.length > 0 ? { members } : {}) };
+      }
       log.info({ key: m.key }, 'delete message for an object S3 still holds: indexing it instead');
       claimed = { size: present.bytes, etag: present.etag };
     }
@@ -100,7 +115,15 @@ export class FileMessageHandler implements MessageHandler {
       if (result.status === 'skipped' || !result.doc) {
         return { kind: 'skip', key: m.key, id, why: 'unchanged content (same sha256)', timings };
       }
-      return { kind: 'index', key: m.key, doc: result.doc, status: result.doc.status, timings };
+      if (!result.members) {
+        // A container that cannot be read (or opened, at its depth) now leaves no members of an older version behind.
+        const stale = result.doc.kind === 'container' ? ((await this.deps.membersOf?.(id)) ?? []) : [];
+        return { kind: 'index', key: m.key, doc: result.doc, status: result.doc.status, timings, ...(stale.length > 0 ? { staleMembers: stale } : {}) };
+      }
+      const members = result.members.map((r) => r.doc!);
+      const now = new Set(members.map((d) => d.id));
+      const staleMembers = ((await this.deps.membersOf?.(id)) ?? []).filter((m) => !now.has(m));
+      return { kind: 'index', key: m.key, doc: result.doc, status: result.doc.status, timings, members, ...(staleMembers.length > 0 ? { staleMembers } : {}) };
     } finally {
       await file.release();
     }
@@ -122,6 +145,7 @@ function unfetchedDocument(bucket: string, key: string, object: Downloaded, id: 
     text: '',
     ocrPages: [],
     status: 'failed',
+    language: 'other',
     reason,
     indexedAt: new Date().toISOString(),
     s3: { bucket, key, etag: object.etag },

@@ -18,7 +18,7 @@ describe('attachMetrics', () => {
     const printed: string[] = [];
     const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
     const metrics = attachMetrics(worker, { instanceId: 'i-0abc', intervalMs: 3_600_000, queue: { depth: async () => ({ visible: 42, inFlight: 3 }) } }, log);
-    const m = { messageId: 'm', receiptHandle: 'h', body: '', receiveCount: 1, receivedAt: 0 };
+    const m = { messageId: 'm', receiptHandle: 'h', body: '', receiveCount: 1, receivedAt: 0, releases: 0, attributes: {} };
     const info = (status: ProcessedInfo['status'], timings: StageTimings): ProcessedInfo => ({ key: 'k', status, receiveCount: 1, timings, processMs: 1000, indexMs: 5, totalMs: 1100 });
     worker.emit('message_processed', m, info('indexed', { fetch: 20, ocr: 600, embed: 80 }));
     worker.emit('message_processed', m, info('failed', { fetch: 40 }));

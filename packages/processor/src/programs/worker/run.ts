@@ -82,6 +82,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     source,
     pipeline: stack.pipeline,
     lookup: (id) => lookup.get(id),
+    membersOf: (id) => index.membersOf([id]),
     reprocess: settings.reprocess,
   });
   const worker = new Worker(
@@ -93,6 +94,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       visibilitySeconds: settings.queue.visibilitySeconds,
       heartbeatMarginSeconds: settings.queue.heartbeatMarginSeconds,
       retryDelaySeconds: settings.queue.retryDelaySeconds,
+      maxFreeReleases: settings.queue.maxFreeReleases,
       fileTimeoutMs: settings.fileTimeoutMs,
       drainDeadlineMs: settings.drainDeadlineMs,
       maxPendingIndexBytes: 2 * settings.bulk.maxBytes,

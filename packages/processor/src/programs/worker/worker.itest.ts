@@ -8,6 +8,8 @@ import { main } from '../cli/main';
 import { fileId } from '../../core/ids';
 import type { FailureListing } from '../cli/commands/failures';
 import type { WorkerError } from './errors';
+import { keyOf } from './failure-recorder';
+import type { QueueMessage } from '../../core/queue';
 import { queuesEmpty, REPO_ROOT, scenario, startInProcess, storedDocs, waitFor, type Scenario } from '../../../test/support/worker-harness';
 import { deleteObject, putObject, queueCounts, sendBodies, sendMessages, uploadFiles, upsertMessagesFor } from '../../../test/support/s3-load';
 
@@ -94,8 +96,12 @@ describe('worker on the testbed (in process)', () => {
 
   it('does not delete a document OpenSearch refuses: the message ends in the DLQ with its reason', async () => {
     s = await scenario('reject');
-    // The index exists already with `size` as a short: files over 32767 bytes are refused.
-    await s.index.client.indices.create({ index: s.name, body: { settings: { index: { knn: true } }, mappings: { properties: { size: { type: 'short' } } } } });
+    // The index exists already with `size` as a short: files over 32767 bytes are refused. It has the
+    // analyzer every index of ours has, which the start-up's in-place field upgrade maps fields with.
+    await s.index.client.indices.create({
+      index: s.name,
+      body: { settings: { index: { knn: true }, analysis: { analyzer: { cis_text: { type: 'standard' } } } }, mappings: { properties: { size: { type: 'short' } } } },
+    });
     await putObject(s.s3, s.tb.bucket, `${s.prefix}small.txt`, 'a small note about 見積書\n');
     await putObject(s.s3, s.tb.bucket, `${s.prefix}large.txt`, `${'見積書 '.repeat(8000)}\n`);
     await sendMessages(s.sqs, s.queueUrl, await upsertMessagesFor(s.s3, s.tb.bucket, s.prefix));
@@ -200,6 +206,45 @@ describe('worker on the testbed (in process)', () => {
     expect(await queuesEmpty(s)).toEqual({ queue: 0, dlq: 0 });
   }, 120_000);
 
+  it('a file interrupted by more drains than maxReceiveCount is indexed once and never dead-lettered; a poison message still is', async () => {
+    // maxReceiveCount 3 (the testbed's redrive policy); a long visibility: only releases bring messages back soon.
+    s = await scenario('churn', { visibilityS: 120 });
+    await uploadFiles(s.s3, s.tb.bucket, SAMPLES, ['見積書_スキャン.pdf'], s.prefix);
+    await sendMessages(s.sqs, s.queueUrl, await upsertMessagesFor(s.s3, s.tb.bucket, s.prefix));
+    const received: QueueMessage[] = [];
+    const drains = 4;
+    for (let i = 0; i < drains; i++) {
+      const { worker, done } = await startInProcess(s);
+      worker.on('message_received', (m) => received.push(m));
+      await new Promise<void>((r) => worker.once('message_received', () => r()));
+      await worker.stop(`scale-in ${i + 1}`);
+      await done;
+    }
+    // Every delivery so far was a fresh copy, first received: no receive spent on a drain.
+    expect(received.map((m) => m.receiveCount)).toEqual(received.map(() => 1));
+    expect(Math.max(...received.map((m) => m.releases))).toBeGreaterThanOrEqual(drains - 1);
+
+    await sendBodies(s.sqs, s.queueUrl, ['{not json']);
+    const { worker, done } = await startInProcess(s);
+    const last: QueueMessage[] = [];
+    worker.on('message_processed', (m) => last.push(m));
+    await waitFor('the file indexed and the poison message in the DLQ', async () => {
+      const q = await queuesEmpty(s!);
+      return q.queue === 0 && q.dlq === 1;
+    }, 90_000);
+    await worker.stop('test done');
+    await done;
+    expect(last.map((m) => keyOf(m))).toEqual([`${s.prefix}見積書_スキャン.pdf`]);
+    expect(last[0].releases).toBeGreaterThanOrEqual(drains);
+    const docs = await storedDocs(s);
+    expect([...docs.keys()]).toEqual([`${s.prefix}見積書_スキャン.pdf`]);
+    const listing = await failuresListing(s);
+    expect(listing).toHaveLength(1);
+    expect(listing[0].stage).toBe('parse');
+    expect(listing[0].receiveCount).toBeGreaterThanOrEqual(3);
+    expect(listing[0].reason).toMatch(/JSON/);
+  }, 180_000);
+
   it('initial-load mode sets refresh 30 s and no replicas; cis index-settings --restore puts them back', async () => {
     s = await scenario('initial', { env: { CIS_INITIAL_LOAD: 'true', CIS_OPENSEARCH_REPLICAS: '1' } });
     const { worker, done } = await startInProcess(s);
@@ -233,13 +278,13 @@ describe('worker on the testbed (in process)', () => {
     await sendMessages(s.sqs, s.queueUrl, await upsertMessagesFor(s.s3, s.tb.bucket, s.prefix));
     const { worker, done } = await startInProcess(s, { CIS_SPOT_POLL: 'true', CIS_IMDS_ENDPOINT: imds.url, CIS_SPOT_POLL_S: '0.2' });
     const released: string[] = [];
-    worker.on('message_released', (m) => released.push(m.messageId));
+    worker.on('message_released', (m) => released.push(keyOf(m) ?? m.messageId));
     await new Promise<void>((r) => worker.once('message_received', () => r()));
     imds.action = JSON.stringify({ action: 'terminate', time: new Date(Date.now() + 120_000).toISOString() });
     await done;
     await imds.close();
-    // Released at once; if the worker's last long poll was still open, it may have been handed the
-    // message back once more, and released it again.
+    // Released at once (as a copy); if the worker's last long poll was still open, it may have been
+    // handed the copy back once more, and released it again.
     expect(new Set(released).size).toBe(1);
     // Visible again, not after the 300 s visibility timeout.
     expect(await queueCounts(s.sqs, s.queueUrl)).toEqual({ visible: 1, inFlight: 0, delayed: 0 });

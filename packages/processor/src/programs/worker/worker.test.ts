@@ -30,7 +30,10 @@ function scriptedHandler(active: { now: number; max: number }): MessageHandler {
 }
 
 function setup(over: Partial<WorkerOptions> = {}, refuse: (id: string) => BulkItemResult | undefined = () => undefined) {
-  const queue = new MemoryQueue(over.visibilitySeconds ?? 30);
+  return setupOn(new MemoryQueue(over.visibilitySeconds ?? 30), over, refuse);
+}
+
+function setupOn(queue: MemoryQueue, over: Partial<WorkerOptions> = {}, refuse: (id: string) => BulkItemResult | undefined = () => undefined) {
   const active = { now: 0, max: 0 };
   const bulkCalls: string[][] = [];
   const index = new BulkWriter(
@@ -58,6 +61,7 @@ function setup(over: Partial<WorkerOptions> = {}, refuse: (id: string) => BulkIt
       fileTimeoutMs: 60_000,
       drainDeadlineMs: 10_000,
       maxPendingIndexBytes: 1e6,
+      maxFreeReleases: 20,
       ...over,
     },
   );
@@ -105,7 +109,8 @@ describe('Worker', () => {
     expect(errors[0]).toMatchObject({ id: conflictId, returnsInSeconds: 0 });
     expect(errors[0].err.reason).toMatch(/OpenSearch refused the document: mapper_parsing_exception/);
     expect(errors[0].err.stage).toBe('index');
-    expect(queue.stored.map((s) => s.id)).toEqual([conflictId]);
+    // Still queued: as itself, or as the copy the stopping worker released.
+    expect(queue.stored.map((s) => s.body)).toEqual(['conflict:5']);
   });
 
   it('returns retryable failures after a delay that grows with the receive count, and bad messages at once', async () => {
@@ -137,10 +142,10 @@ describe('Worker', () => {
     expect(queue.log.filter((l) => l.op === 'receive').flatMap((l) => l.ids).filter((id) => id === slowId)).toHaveLength(1);
   });
 
-  it('on stop releases messages still processing at once, stores what is done, then resolves', async () => {
+  it('on stop releases messages still processing as fresh copies (no receive spent), stores what is done, then resolves', async () => {
     const { queue, worker, processed } = setup({ filesInFlight: 3 });
-    const released: string[] = [];
-    worker.on('message_released', (m) => released.push(m.messageId));
+    const released: Array<{ body: string; copied: boolean }> = [];
+    worker.on('message_released', (m, _r, how) => released.push({ body: m.body ?? '', copied: how.copied }));
     const [slowId, slow2Id] = queue.send('slow:60000', 'slow2:60000', 'quick:5');
     const running = worker.run();
     await until(() => processed.length === 1);
@@ -148,11 +153,102 @@ describe('Worker', () => {
     await worker.stop('SIGTERM');
     await running;
     expect(Date.now() - t0).toBeLessThan(2000);
-    // The last long poll may hand a just-released message back once more: it is released again.
-    expect([...new Set(released)].sort()).toEqual([slowId, slow2Id].sort());
+    // The last long poll may hand a just-released copy back once more: it is released again.
+    expect([...new Set(released.map((r) => r.body))].sort()).toEqual(['slow2:60000', 'slow:60000']);
+    expect(released.every((r) => r.copied)).toBe(true);
+    expect(queue.log.find((l) => l.op === 'requeue')?.ids.sort()).toEqual([slowId, slow2Id].sort());
+    expect(queue.log.some((l) => l.op === 'visibility' && l.seconds === 0)).toBe(false);
+    // The held messages are gone; their copies wait, visible, with no receive counted.
+    expect(queue.stored.map((m) => m.id)).not.toContain(slowId);
+    expect(queue.stored.map((m) => [m.body, m.receiveCount, m.releases]).sort()).toEqual(
+      queue.stored.map((m) => [m.body, 0, m.releases]).sort(),
+    );
+    expect(queue.stored.every((m) => m.releases >= 1)).toBe(true);
+    expect((await queue.depth()).visible).toBe(2);
+  });
+
+  it('with free releases off (0), a stop releases by visibility 0, which SQS counts as a receive', async () => {
+    const { queue, worker, processed } = setup({ filesInFlight: 3, maxFreeReleases: 0 });
+    const released: Array<{ id: string; copied: boolean }> = [];
+    worker.on('message_released', (m, _r, how) => released.push({ id: m.messageId, copied: how.copied }));
+    const [slowId, slow2Id] = queue.send('slow:60000', 'slow2:60000', 'quick:5');
+    const running = worker.run();
+    await until(() => processed.length === 1);
+    await worker.stop('SIGTERM');
+    await running;
+    expect([...new Set(released.map((r) => r.id))].sort()).toEqual([slowId, slow2Id].sort());
+    expect(released.some((r) => r.copied)).toBe(false);
+    expect(queue.log.some((l) => l.op === 'requeue')).toBe(false);
     expect(queue.log.find((l) => l.op === 'visibility' && l.seconds === 0)?.ids.sort()).toEqual([slowId, slow2Id].sort());
-    const visibleNow = await queue.depth();
-    expect(visibleNow.visible).toBe(2);
+    expect((await queue.depth()).visible).toBe(2);
+  });
+
+  it('falls back to visibility 0 when the copy cannot be sent: the message is never lost', async () => {
+    const { queue, worker, processed } = setup({ filesInFlight: 2 });
+    queue.failSends = true;
+    const queueErrors: string[] = [];
+    worker.on('queue_error', (err, what) => queueErrors.push(`${what}: ${err.message}`));
+    const [slowId] = queue.send('slow:60000', 'quick:5');
+    const running = worker.run();
+    await until(() => processed.length === 1);
+    await worker.stop('SIGTERM');
+    await running;
+    expect(queueErrors.some((e) => e.startsWith('requeue: copy of') && e.includes(slowId))).toBe(true);
+    expect(queue.log.find((l) => l.op === 'visibility' && l.seconds === 0)?.ids).toContain(slowId);
+    expect(queue.stored.map((m) => m.id)).toEqual([slowId]);
+  });
+
+  it('a file interrupted by more drains than maxReceiveCount is still processed once and never dead-lettered', async () => {
+    const queue = new MemoryQueue(30);
+    queue.maxReceiveCount = 3;
+    queue.send('long:400');
+    for (let drain = 0; drain < 5; drain++) {
+      const { worker } = setupOn(queue);
+      const running = worker.run();
+      await until(() => queue.log.filter((l) => l.op === 'receive').length > drain);
+      await worker.stop('spot interruption');
+      await running;
+    }
+    expect(queue.stored).toHaveLength(1);
+    expect(queue.stored[0].releases).toBeGreaterThanOrEqual(5);
+    const { worker, processed } = setupOn(queue);
+    const running = worker.run();
+    await until(() => processed.length === 1);
+    await worker.stop('done');
+    await running;
+    expect(processed.map((p) => p.key)).toEqual(['long']);
+    expect(queue.dead).toHaveLength(0);
+    expect(queue.stored).toHaveLength(0);
+  });
+
+  it('past the free-release cap a release counts again, so a file released forever still reaches the DLQ', async () => {
+    const queue = new MemoryQueue(30);
+    queue.maxReceiveCount = 3;
+    queue.send('forever:60000');
+    const receives = () => queue.log.filter((l) => l.op === 'receive').length;
+    for (let drain = 0; drain < 8 && queue.dead.length === 0; drain++) {
+      const { worker } = setupOn(queue, { maxFreeReleases: 2 });
+      const before = receives();
+      const running = worker.run();
+      await until(() => receives() > before || queue.dead.length > 0);
+      await worker.stop('scale-in');
+      await running;
+    }
+    // Two free releases, then three counted receives: the third release sends it to the DLQ.
+    expect(queue.dead.map((m) => [m.body, m.releases])).toEqual([['forever:60000', 2]]);
+  });
+
+  it('a poison message (it always fails) reaches the DLQ after maxReceiveCount receives', async () => {
+    const queue = new MemoryQueue(30);
+    queue.maxReceiveCount = 3;
+    queue.send('poison:1:bad');
+    const { worker, errors } = setupOn(queue);
+    const running = worker.run();
+    await until(() => queue.dead.length === 1 || errors.length > 3);
+    await worker.stop('test');
+    await running;
+    expect(errors.map((e) => e.err.reason)).toEqual(['message body is not JSON', 'message body is not JSON', 'message body is not JSON']);
+    expect(queue.dead.map((m) => [m.body, m.receiveCount])).toEqual([['poison:1:bad', 3]]);
   });
 
   it('with prefetch, receives in batches and starts the next file without waiting for a receive', async () => {

@@ -3,6 +3,7 @@ import type { StageTimings } from '../../core/timing';
 import type { FileStatus } from '../../core/types';
 import type { BatchOutcome, QueueMessage, WorkQueue } from '../../core/queue';
 import { Acker } from './acker';
+import { errorMessage } from '../../core/errors';
 import { backoffMs, sleep } from '../../core/backoff';
 import type { BulkEvent, DocumentWriter } from '../../core/document-writer';
 import { IndexRejectedError, ProcessingTimeoutError, toWorkerError, WorkerError, WorkerStoppingError } from './errors';
@@ -28,6 +29,11 @@ export interface WorkerOptions {
   drainDeadlineMs: number;
   /** Receiving also pauses while this many bytes wait for the index (it is slow or down). */
   maxPendingIndexBytes: number;
+  /**
+   * Releases per file (drain, Spot notice, shutdown) done by sending a fresh copy, which does not
+   * count as a receive; beyond it a release is visibility 0 and counts. 0: every release counts.
+   */
+  maxFreeReleases: number;
 }
 
 export interface WorkerDeps {
@@ -57,8 +63,8 @@ export interface WorkerEvents {
   message_processed: [QueueMessage, ProcessedInfo];
   /** The message goes back to the queue (at once, or after a delay when a retry may help). */
   processing_error: [WorkerError, QueueMessage, { returnsInSeconds: number }];
-  /** Released unprocessed because the worker is stopping. */
-  message_released: [QueueMessage, string];
+  /** Released unprocessed because the worker is stopping: as a fresh copy (free) or by visibility 0 (counts a receive). */
+  message_released: [QueueMessage, string, { copied: boolean }];
   batch_received: [{ count: number; ms: number }];
   empty: [];
   bulk: [BulkEvent];
@@ -248,7 +254,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (outcome.kind !== 'skip') {
       t.phase = 'indexing';
       const indexStart = performance.now();
-      const result = await (outcome.kind === 'index' ? this.deps.index.put(outcome.doc) : this.deps.index.delete(outcome.id));
+      // A container's members are written with it; the message is acknowledged only when all were.
+      const writes =
+        outcome.kind === 'index'
+          ? [outcome.doc, ...(outcome.members ?? [])].map((d) => this.deps.index.put(d)).concat((outcome.staleMembers ?? []).map((id) => this.deps.index.delete(id)))
+          : [outcome.id, ...(outcome.members ?? [])].map((id) => this.deps.index.delete(id));
+      const results = await Promise.all(writes);
+      const result = results.find((r) => !r.ok) ?? results[0];
       indexMs = performance.now() - indexStart;
       if (t.settled) return;
       if (!result.ok) {
@@ -301,13 +313,30 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (t.phase === 'processing') t.abort.abort(new WorkerStoppingError(reason));
       this.settle(t);
     }
-    const outcome = await this.changeVisibility(
-      live.map((t) => t.message),
-      0,
-      'release',
-    );
+    // A stop is not the file's fault: re-send it as a fresh copy (receive count 0) so churn never
+    // uses up the DLQ budget meant for real failures. Past the cap the release counts, so a file
+    // released forever still ends in the DLQ.
+    const free = live.filter((t) => t.message.releases < this.opts.maxFreeReleases).map((t) => t.message);
+    const counted = live.filter((t) => t.message.releases >= this.opts.maxFreeReleases).map((t) => t.message);
+    if (free.length > 0) {
+      let outcome: BatchOutcome;
+      try {
+        outcome = await this.deps.queue.requeue(free);
+      } catch (err) {
+        outcome = { succeeded: [], stale: [], failed: free.map((m) => ({ messageId: m.messageId, reason: errorMessage(err) })) };
+      }
+      for (const f of outcome.failed) this.emit('queue_error', new Error(`copy of ${f.messageId} not sent (${f.reason}); releasing it instead`), 'requeue');
+      for (const f of outcome.stale) this.emit('queue_error', new Error(`copy of ${f.messageId} sent, but the held message was not deleted: ${f.reason}`), 'requeue');
+      const copied = new Set([...outcome.succeeded, ...outcome.stale.map((x) => x.messageId)]);
+      for (const m of free) {
+        if (copied.has(m.messageId)) this.emit('message_released', m, reason, { copied: true });
+        else counted.push(m);
+      }
+    }
+    if (counted.length === 0) return;
+    const outcome = await this.changeVisibility(counted, 0, 'release');
     const ok = new Set(outcome?.succeeded ?? []);
-    for (const t of live) if (ok.has(t.message.messageId)) this.emit('message_released', t.message, reason);
+    for (const m of counted) if (ok.has(m.messageId)) this.emit('message_released', m, reason, { copied: false });
   }
 
   private async changeVisibility(messages: QueueMessage[], seconds: number, what: string): Promise<BatchOutcome | undefined> {

@@ -7,6 +7,7 @@ import { readRelationships, relationKind } from './ooxml-parts';
 import { WORDPROCESSINGML, partText, streamedPartText } from './ooxml-text';
 import { capText, isXmlPart, recordedCount, withOfficePackage } from './package';
 import type { ZipArchive } from '../../formats/zip';
+import { officeFields } from '../fields/office-fields';
 
 /** Where the main document part lives unless the package's root relationships say otherwise. */
 const DEFAULT_MAIN_PART = 'word/document.xml';
@@ -50,6 +51,7 @@ export const docxExtractor: Extractor = {
         text: capText(text, input.path),
         pages: (await recordedCount(zip, 'Pages')) ?? 1,
         ocrPages: [],
+        fields: await officeFields(zip, input.path),
         ...(notes.length > 0 ? { notes } : {}),
       };
     });

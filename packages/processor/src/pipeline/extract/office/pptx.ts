@@ -4,6 +4,7 @@ import { normalizeText } from '../../../core/normalize-text';
 import { attributeValues, readRelationships, relationKind, type Relationship } from './ooxml-parts';
 import { DRAWINGML, partText } from './ooxml-text';
 import { capText, withOfficePackage } from './package';
+import { officeFields } from '../fields/office-fields';
 import { pageLimitNote } from '../page-text';
 import type { ZipArchive } from '../../formats/zip';
 
@@ -38,7 +39,7 @@ export const pptxExtractor: Extractor = {
         if (speakerNotes && zip.has(speakerNotes.target)) texts.push(partText(await zip.readText(speakerNotes.target), DRAWINGML));
       }
       const text = normalizeText(texts.join('\n\n'));
-      return { text: capText(text, input.path), pages: Math.max(1, slides.length), ocrPages: [], ...(notes.length > 0 ? { notes } : {}) };
+      return { text: capText(text, input.path), pages: Math.max(1, slides.length), ocrPages: [], fields: await officeFields(zip, input.path), ...(notes.length > 0 ? { notes } : {}) };
     });
   },
 };

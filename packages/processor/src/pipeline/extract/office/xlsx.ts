@@ -6,6 +6,7 @@ import { normalizeText } from '../../../core/normalize-text';
 import { CELL_SEPARATOR } from '../text';
 import { DRAWINGML, partText } from './ooxml-text';
 import { capText, withOfficePackage } from './package';
+import { officeFields } from '../fields/office-fields';
 
 /**
  * exceljs holds the whole workbook at about 0.3 KB per XML element, and every part of the
@@ -34,7 +35,7 @@ export const xlsxExtractor: Extractor = {
         drawings.push(partText(await zip.readText(part), DRAWINGML));
       }
       const text = normalizeText([...sheets, ...drawings].join('\n\n'));
-      return { text: capText(text, input.path), pages: Math.max(1, workbook.worksheets.length), ocrPages: [] };
+      return { text: capText(text, input.path), pages: Math.max(1, workbook.worksheets.length), ocrPages: [], fields: await officeFields(zip, input.path) };
     });
   },
 };
