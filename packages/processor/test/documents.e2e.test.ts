@@ -78,6 +78,7 @@ beforeAll(async () => {
   const whole = await writeZip([{ name: 'a.txt', content: ['some text that fills the archive a little '.repeat(50)] }]);
   writeFileSync(join(root, 'bad', 'truncated.zip'), whole.subarray(0, Math.floor(whole.length / 2)));
   writeFileSync(join(root, 'bad', 'malformed.eml'), 'this is no mail at all, only text saved as .eml\n\nbody');
+  writeFileSync(join(root, 'bad', 'headless.eml'), 'X-Mailer: broken\r\nContent-Type: multipart/mixed; boundary=\r\n\r\n--\r\n');
   writeFileSync(join(root, 'docs', '見積.pdf'), await jpTitlePdf());
   writeFileSync(join(root, 'docs', '契約.docx'), await jpDocx());
   writeFileSync(join(root, 'docs', 'page.html'), '<html><head><title>Travel policy</title></head><body><p>The travel policy of the company applies to all staff.</p></body></html>');
@@ -190,6 +191,7 @@ describe('containers in local mode', () => {
   it('ends a truncated zip and a malformed mail with their reasons', async () => {
     expect((await json('bad/truncated.zip')).reason).toMatch(/^corrupt zip archive: /);
     expect(await json('bad/malformed.eml')).toMatchObject({ status: 'failed', reason: 'malformed mail: no header lines at the start' });
+    expect(await json('bad/headless.eml')).toMatchObject({ status: 'failed', reason: 'malformed mail: no From, Subject or Date header' });
   });
 
   it('replaces the members of a changed container and removes those of a removed one', async () => {

@@ -288,7 +288,15 @@ export class OpenSearchIndex implements SearchIndex {
         ...(upgrade ? { _meta: { template_version: TEMPLATE_VERSION, analyzer } } : {}),
         properties: DOCUMENT_FIELD_PROPERTIES,
       };
-      await this.client.indices.putMapping({ index, body: body as never });
+      try {
+        await this.client.indices.putMapping({ index, body: body as never });
+      } catch (err) {
+        // An index this project did not create (no cis_text analyser): it keeps working as it is;
+        // `cis index-migrate` moves its documents into an index of the current mapping.
+        if (statusOf(err) !== 400) throw err;
+        log.warn({ index, err: errorMessage(err) }, 'document fields could not be added to the index mapping: "cis index-migrate" moves it to the current one');
+        continue;
+      }
       log.info({ index, from: version, to: upgrade ? TEMPLATE_VERSION : version }, 'document fields added to the index mapping');
     }
   }

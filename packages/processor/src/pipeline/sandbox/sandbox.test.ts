@@ -119,7 +119,8 @@ describe('ExtractionSandbox', () => {
     ['Buffers outside the JS heap', 'test-buffers'],
     ['an allocation failure thrown where nothing catches it', 'test-uncaught'],
   ])('stops %s at the memory budget, naming it', async (_what, name) => {
-    const s = open();
+    // A time budget far away: on a loaded machine the allocation can take longer than 5 s.
+    const s = open({ timeoutMs: 45_000 });
     const err = await s.run(byName(name), input('x'), context()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OverBudgetError);
     expect((err as OverBudgetError).reason).toMatch(/^over the memory budget of 320 MiB while extracting/);

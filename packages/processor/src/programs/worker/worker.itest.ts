@@ -96,12 +96,8 @@ describe('worker on the testbed (in process)', () => {
 
   it('does not delete a document OpenSearch refuses: the message ends in the DLQ with its reason', async () => {
     s = await scenario('reject');
-    // The index exists already with `size` as a short: files over 32767 bytes are refused. It has the
-    // analyzer every index of ours has, which the start-up's in-place field upgrade maps fields with.
-    await s.index.client.indices.create({
-      index: s.name,
-      body: { settings: { index: { knn: true }, analysis: { analyzer: { cis_text: { type: 'standard' } } } }, mappings: { properties: { size: { type: 'short' } } } },
-    });
+    // The index exists already with `size` as a short: files over 32767 bytes are refused.
+    await s.index.client.indices.create({ index: s.name, body: { settings: { index: { knn: true } }, mappings: { properties: { size: { type: 'short' } } } } });
     await putObject(s.s3, s.tb.bucket, `${s.prefix}small.txt`, 'a small note about 見積書\n');
     await putObject(s.s3, s.tb.bucket, `${s.prefix}large.txt`, `${'見積書 '.repeat(8000)}\n`);
     await sendMessages(s.sqs, s.queueUrl, await upsertMessagesFor(s.s3, s.tb.bucket, s.prefix));
