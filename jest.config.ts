@@ -23,6 +23,9 @@ const config: Config = {
     {
       ...common,
       displayName: 'unit',
+      // A timeout catches a hang, not slowness (speed is measured by the benchmarks): 5 s was exceeded by
+      // tests that build PDFs or images when the 2-core machine also ran other work.
+      testTimeout: 20_000,
       testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/infra/**/*.test.ts'],
     },
     {
