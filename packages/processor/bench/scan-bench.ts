@@ -13,6 +13,12 @@
  * measures the enqueue rate over repeated --full runs of those objects. BENCH_LOCAL_FILES
  * (default 500) small files go through local mode; BENCH_MANIFEST_KEYS (default 1000000)
  * synthetic keys measure the manifest without AWS. Queues and temp files are removed.
+ *
+ * BENCH_SEED=direct (for large BENCH_OBJECTS, e.g. 100000): the objects are written straight into
+ * the store of an S3Mock the bench starts for itself (bench/s3mock-direct.ts; ~seconds instead of
+ * an hour), and only the 8-in-flight first run, the unchanged re-scan and --full run are timed
+ * (BENCH_CONCURRENCY, default 1,4,8,16 via the API and 8 when direct). The bench stops if the
+ * listing does not return exactly BENCH_OBJECTS keys.
  */
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -20,6 +26,7 @@ import { awsClientConfig, createQueuePair, testbedEnv, uniqueName } from '@cis/t
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seedStore, startS3MockOn, type DirectS3Mock } from './s3mock-direct';
 import { forEachConcurrent } from '../src/core/concurrency';
 import { classify } from '../src/programs/scanner/diff';
 import { listBucket } from '../src/adapters/s3/bucket-listing';
@@ -29,16 +36,20 @@ import { runScan, type ScanSettings, type ScanSummary } from '../src/programs/sc
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 3000);
 const LOCAL_FILES = Number(process.env.BENCH_LOCAL_FILES ?? 500);
 const MANIFEST_KEYS = Number(process.env.BENCH_MANIFEST_KEYS ?? 1_000_000);
+const DIRECT = process.env.BENCH_SEED === 'direct';
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? (DIRECT ? '8' : '1,4,8,16')).split(',').map(Number);
 const MiB = 1024 * 1024;
 
 const tb = testbedEnv();
 const sqs = new SQSClient(awsClientConfig('sqs'));
-const s3 = new S3Client(awsClientConfig('s3'));
+let s3 = new S3Client(awsClientConfig('s3'));
 
 function line(label: string, s: ScanSummary): void {
+  const objectsPerMin = s.seconds > 0 ? Math.round((s.listed * 60) / s.seconds) : 0;
   console.log(
     `${label.padEnd(44)} listed ${String(s.listed).padStart(6)}  enqueued ${String(s.enqueued).padStart(6)}  ` +
       `failed ${s.failed}  ${s.seconds.toFixed(2).padStart(7)} s  ${String(s.filesPerMin).padStart(8)} files/min` +
+      `  ${String(objectsPerMin).padStart(8)} objects/min` +
       `  (rss ${Math.round(process.memoryUsage().rss / MiB)} MiB)`,
   );
 }
@@ -51,8 +62,11 @@ async function visible(queueUrl: string): Promise<number> {
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'cis-scan-bench-'));
   const bucket = uniqueName('scan-bench');
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const prefix = 'bench/';
+  const keys = Array.from({ length: OBJECTS }, (_, i) => `${prefix}dir-${String(i % 100).padStart(3, '0')}/file-${String(i).padStart(7, '0')}.pdf`);
+  const body = (key: string) => Buffer.from(`bench ${key}`);
+  let direct: DirectS3Mock | undefined;
+  let t = performance.now();
   const queues: string[] = [];
   const queue = async (name: string) => {
     const q = await createQueuePair(sqs, uniqueName(name));
@@ -70,30 +84,68 @@ async function main(): Promise<void> {
     ...extra,
   });
   try {
-    console.log(`cis scan benchmark: testbed ${tb.sqsEndpoint} (ElasticMQ) + ${tb.s3Endpoint} (S3Mock), bucket ${bucket}, ${OBJECTS} objects\n`);
-    let t = performance.now();
-    const keys = Array.from({ length: OBJECTS }, (_, i) => `${prefix}dir-${String(i % 100).padStart(3, '0')}/file-${String(i).padStart(7, '0')}.pdf`);
-    await forEachConcurrent(keys, 16, async (key) => {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(`bench ${key}`) }));
-    });
-    console.log(`setup: put ${OBJECTS} objects in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    if (DIRECT) {
+      const testbedDir = process.env.CIS_TESTBED_DIR;
+      if (!testbedDir) throw new Error('BENCH_SEED=direct needs CIS_TESTBED_DIR (source the testbed env file)');
+      const root = join(work, 's3');
+      await seedStore(root, bucket, keys, body);
+      const seeded = (performance.now() - t) / 1000;
+      t = performance.now();
+      direct = await startS3MockOn(testbedDir, work, root, bucket);
+      s3.destroy();
+      s3 = new S3Client({ ...awsClientConfig('s3'), endpoint: direct.endpoint });
+      console.log(
+        `setup: wrote ${OBJECTS} objects into the store of a private S3Mock in ${seeded.toFixed(1)} s, ` +
+          `S3Mock started on them in ${((performance.now() - t) / 1000).toFixed(1)} s (${direct.endpoint})`,
+      );
+    } else {
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    }
+    // The rate-limit and local-mode runs put their objects in a small bucket of their own: a PUT
+    // into the big one would rewrite its whole key index.
+    const aux = uniqueName('scan-bench-aux');
+    await s3.send(new CreateBucketCommand({ Bucket: aux }));
+    console.log(
+      `cis scan benchmark: testbed ${tb.sqsEndpoint} (ElasticMQ) + ${direct?.endpoint ?? tb.s3Endpoint} (S3Mock${DIRECT ? ', private, seeded directly' : ''}), ` +
+        `bucket ${bucket}, ${OBJECTS} objects\n`,
+    );
+    if (!DIRECT) {
+      await forEachConcurrent(keys, 16, async (key) => {
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body(key) }));
+      });
+      console.log(`setup: put ${OBJECTS} objects in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
     t = performance.now();
     let listed = 0;
-    for await (const _ of listBucket(s3, bucket, prefix)) listed++;
-    console.log(`listing alone (ListObjectsV2, 1000 per page): ${listed} keys in ${((performance.now() - t) / 1000).toFixed(2)} s\n`);
+    let pageStart = performance.now();
+    let slowestPage = 0;
+    for await (const _ of listBucket(s3, bucket, prefix)) {
+      if (++listed % 1000 === 0) {
+        slowestPage = Math.max(slowestPage, performance.now() - pageStart);
+        pageStart = performance.now();
+      }
+    }
+    const listS = (performance.now() - t) / 1000;
+    console.log(
+      `listing alone (ListObjectsV2, 1000 per page): ${listed} keys in ${listS.toFixed(2)} s ` +
+        `(${Math.round((listed * 60) / listS)} objects/min; ${((listS * 1000) / Math.ceil(listed / 1000)).toFixed(0)} ms per page, slowest ${slowestPage.toFixed(0)} ms)\n`,
+    );
+    if (listed !== OBJECTS) throw new Error(`the listing returned ${listed} keys, not the ${OBJECTS} put: stopping`);
 
     // S3 mode: first run (everything new), at 1, 4, 8 and 16 SendMessageBatch calls in flight.
-    for (const concurrency of [1, 4, 8, 16]) {
+    for (const concurrency of CONCURRENCY) {
       const q = await queue('bench');
       const first = settings(q, { concurrency });
       const s = await runScan({ s3, sqs }, first);
       line(`S3 first run, ${concurrency} batch(es) in flight`, s);
       if (concurrency === 8) {
+        console.log(`  manifest after the first run: ${(await stat(first.manifestPath)).size} bytes (${Math.round((await stat(first.manifestPath)).size / OBJECTS)} bytes/key)`);
         line('S3 second run, nothing changed', await runScan({ s3, sqs }, first));
         line('S3 --full run, 8 in flight', await runScan({ s3, sqs }, { ...first, full: true }));
         console.log(`  queue now holds ${await visible(q)} messages (${OBJECTS} + ${OBJECTS} expected)`);
       }
     }
+    console.log(`peak RSS of the bench process so far (S3 runs over ${OBJECTS} objects): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
 
     // The rate limit, over smaller sets of their own.
     for (const [rate, n] of [
@@ -101,12 +153,12 @@ async function main(): Promise<void> {
       [600, 100],
       [6000, 500],
     ] as const) {
-      const sub = `${prefix}rate-${rate}/`;
+      const sub = `rate-${rate}/`;
       await forEachConcurrent(Array.from({ length: n }, (_, i) => `${sub}f${i}.txt`), 16, async (key) => {
-        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(key) }));
+        await s3.send(new PutObjectCommand({ Bucket: aux, Key: key, Body: Buffer.from(key) }));
       });
       const q = await queue('bench-rate');
-      const s = await runScan({ s3, sqs }, { ...settings(q, { ratePerMin: rate }), target: { kind: 's3', bucket, prefix: sub } });
+      const s = await runScan({ s3, sqs }, { ...settings(q, { ratePerMin: rate }), target: { kind: 's3', bucket: aux, prefix: sub } });
       line(`S3 --rate ${rate}`, s);
     }
 
@@ -115,8 +167,7 @@ async function main(): Promise<void> {
     for (let d = 0; d < 20; d++) await mkdir(join(folder, `d${d}`), { recursive: true });
     for (let i = 0; i < LOCAL_FILES; i++) await writeFile(join(folder, `d${i % 20}`, `f${i}.txt`), `local file ${i} `.repeat(50));
     const lq = await queue('bench-local');
-    const localPrefix = `${prefix}local/`;
-    const local: ScanSettings = { ...settings(lq), target: { kind: 'local', root: folder, bucket, prefix: localPrefix } };
+    const local: ScanSettings = { ...settings(lq), target: { kind: 'local', root: folder, bucket: aux, prefix: 'local/' } };
     line(`local first run (${LOCAL_FILES} × ~1 KB, 8 uploads at once)`, await runScan({ s3, sqs }, local));
     line('local second run, nothing changed', await runScan({ s3, sqs }, local));
 
@@ -157,6 +208,7 @@ async function main(): Promise<void> {
     );
   } finally {
     for (const q of queues) await sqs.send(new DeleteQueueCommand({ QueueUrl: q })).catch(() => {});
+    await direct?.stop();
     await rm(work, { recursive: true, force: true });
     sqs.destroy();
     s3.destroy();
