@@ -5,6 +5,7 @@ import { CONTAINER_DEFAULTS } from '../core/container-limits';
 import { log } from '../core/log';
 import { errorMessage, RetryableError, UnreadableFileError } from '../core/errors';
 import { formatBytes } from '../core/format';
+import { unreadDocument } from '../core/unread-document';
 import { memberId, sha256File } from '../core/ids';
 import { detectLanguage } from '../core/language';
 import { timed, type StageTimings } from '../core/timing';
@@ -200,24 +201,9 @@ export class Pipeline {
   }
 
   private refusedMember(job: FileJob, entry: SourceEntry, id: string, reason: string): FileResult {
-    const name = basename(entry.relPath);
     const doc: IndexDocument = {
-      id,
-      path: entry.relPath,
-      name,
-      size: entry.size,
-      mtime: new Date(entry.mtimeMs).toISOString(),
-      sha256: '',
-      mime: 'application/octet-stream',
-      kind: 'other',
-      pages: 0,
-      text: '',
-      ocrPages: [],
-      status: 'failed',
-      reason,
-      language: 'other',
+      ...unreadDocument({ id, path: entry.relPath, size: entry.size, mtimeMs: entry.mtimeMs, reason }),
       container: job.id,
-      indexedAt: new Date().toISOString(),
       ...(job.s3 ? { s3: job.s3 } : {}),
     };
     return { status: 'failed', doc, reason, ocrPages: 0, timings: {} };

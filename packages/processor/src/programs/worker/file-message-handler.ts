@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { unreadDocument } from '../../core/unread-document';
 import { errorMessage } from '../../core/errors';
 import { fileId } from '../../core/ids';
 import type { FileJob, FileResult } from '../../pipeline/pipeline';
@@ -132,22 +132,5 @@ export class FileMessageHandler implements MessageHandler {
 
 /** A file refused before download (over the size cap): stored by what S3 said about it. */
 function unfetchedDocument(bucket: string, key: string, object: Downloaded, id: string, reason: string): IndexDocument {
-  return {
-    id,
-    path: key,
-    name: basename(key),
-    size: object.bytes,
-    mtime: new Date(object.lastModifiedMs).toISOString(),
-    sha256: '',
-    mime: 'application/octet-stream',
-    kind: 'other',
-    pages: 0,
-    text: '',
-    ocrPages: [],
-    status: 'failed',
-    language: 'other',
-    reason,
-    indexedAt: new Date().toISOString(),
-    s3: { bucket, key, etag: object.etag },
-  };
+  return { ...unreadDocument({ id, path: key, size: object.bytes, mtimeMs: object.lastModifiedMs, reason }), s3: { bucket, key, etag: object.etag } };
 }
